@@ -1,0 +1,16 @@
+//! `wf-engine`: all knowledge of Digdag `.dig` workflows.
+//!
+//! Data flows one way: text -> [`syntax`] -> [`load`] -> [`model`] -> [`check`] -> faces.
+//! Faces (the `wf` CLI, the language server) never re-parse text themselves.
+
+pub mod check;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod schedule;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use source::{FileId, Span};

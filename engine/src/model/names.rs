@@ -1,0 +1,1 @@
+//! Task and workflow name rules.

@@ -1,0 +1,1 @@
+//! Time zone ids as Java `ZoneId.of` accepts them.
