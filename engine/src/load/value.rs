@@ -183,7 +183,11 @@ fn write_float(f: f64, out: &mut String) {
     if f.is_nan() {
         out.push_str("\"NaN\"");
     } else if f.is_infinite() {
-        out.push_str(if f > 0.0 { "\"Infinity\"" } else { "\"-Infinity\"" });
+        out.push_str(if f > 0.0 {
+            "\"Infinity\""
+        } else {
+            "\"-Infinity\""
+        });
     } else if f == f.trunc() && f.abs() < 1e7 {
         let _ = write!(out, "{f:.1}");
     } else if f.abs() >= 1e-3 && f.abs() < 1e7 {
@@ -250,6 +254,9 @@ mod tests {
                 },
             ],
         }));
-        assert_eq!(obj.to_json(), r#"{"echo>":"a \"b\"","n":[1,1000.0,1.5,null,true]}"#);
+        assert_eq!(
+            obj.to_json(),
+            r#"{"echo>":"a \"b\"","n":[1,1000.0,1.5,null,true]}"#
+        );
     }
 }
