@@ -15,14 +15,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Report every problem in the workflows under the given paths.
+    Lint(commands::lint::LintArgs),
     /// Print the lossless syntax tree of a file.
     Parse(commands::parse::ParseArgs),
+    /// List the rules (`--markdown` for the README table).
+    Rules(commands::rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Lint(args) => commands::lint::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Rules(args) => commands::rules::run(args),
     };
     match result {
         Ok(code) => code,

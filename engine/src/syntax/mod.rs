@@ -46,6 +46,7 @@ pub fn parse(text: &str) -> Parse {
                 c.escape_default(),
                 c as u32
             ),
+            noticed_at: None,
         });
         errors.sort_by_key(|e| (e.start, e.end));
     }

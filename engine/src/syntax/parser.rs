@@ -217,6 +217,7 @@ impl<'a> Parser<'a> {
             start: t.start,
             end,
             message,
+            noticed_at: None,
         });
     }
 

@@ -96,19 +96,14 @@ pub struct SyntaxError {
     pub start: u32,
     pub end: u32,
     pub message: String,
+    /// Where SnakeYAML noticed the problem, when that is elsewhere (its "problem mark").
+    pub noticed_at: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct SimpleKey {
     token_number: usize,
     required: bool,
-    pos: usize,
-    line: usize,
-    col: usize,
-}
-
-#[derive(Clone, Copy)]
-struct Mark {
     pos: usize,
     line: usize,
     col: usize,
@@ -239,14 +234,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn mark(&self) -> Mark {
-        Mark {
-            pos: self.pos,
-            line: self.line,
-            col: self.col,
-        }
-    }
-
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
         let end = end.max(start).min(self.bytes.len());
         let start = start.min(end);
@@ -254,6 +241,7 @@ impl<'a> Scanner<'a> {
             start: start as u32,
             end: end as u32,
             message: message.into(),
+            noticed_at: None,
         });
     }
 
@@ -313,11 +301,6 @@ impl<'a> Scanner<'a> {
         self.possible_simple_keys[0] = None;
         self.allow_simple_key = true;
         self.done = false;
-    }
-
-    /// Current flow nesting depth.
-    pub fn flow_level(&self) -> usize {
-        self.flow_level
     }
 
     // ---- token production ------------------------------------------------------------------
@@ -429,6 +412,9 @@ impl<'a> Scanner<'a> {
                             self.char_end(key.pos),
                             "while scanning a simple key could not find expected ':'",
                         );
+                        if let Some(e) = self.errors.last_mut() {
+                            e.noticed_at = Some(self.pos as u32);
+                        }
                     }
                     self.possible_simple_keys[level] = None;
                 }

@@ -1,0 +1,234 @@
+//! `wf lint PATH...`: every problem in the workflows under the given paths.
+
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
+};
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::{self, termcolor};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use wf_engine::check::{lint_project, ProjectReport};
+use wf_engine::load::project::find_projects;
+use wf_engine::load::DiskFileSystem;
+use wf_engine::source::SourceMap;
+use wf_engine::{Diagnostic, Severity};
+
+/// Output formats of `wf lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels (codespan-reporting).
+    Human,
+    /// A JSON array of `{file, line, column, end_line, end_column, severity, code, message}`.
+    Json,
+}
+
+/// Arguments of `wf lint`.
+#[derive(clap::Args)]
+pub struct LintArgs {
+    /// Files or directories. A directory is searched for projects: every directory that holds
+    /// top-level `.dig` files.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Color: auto, always or never.
+    #[arg(long, default_value = "auto")]
+    color: String,
+}
+
+/// Runs `wf lint`: exit 0 without errors, 1 with errors, 2 when linting itself failed.
+pub fn run(args: LintArgs) -> Result<ExitCode, String> {
+    for p in &args.paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    let projects = find_projects(&args.paths).map_err(|e| e.to_string())?;
+    let fs = DiskFileSystem;
+    let reports: Vec<ProjectReport> = projects
+        .par_iter()
+        .map(|p| lint_project(&fs, &p.root, &p.workflows))
+        .collect();
+    let mut errors = 0usize;
+    let mut warnings = 0usize;
+    let mut failed = false;
+    for r in &reports {
+        for d in &r.diagnostics {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                Severity::Info => {}
+            }
+        }
+        for (path, e) in &r.unreadable {
+            eprintln!("wf: cannot read {}: {e}", path.display());
+            failed = true;
+        }
+    }
+    match args.format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = reports
+                .iter()
+                .flat_map(|r| r.diagnostics.iter().map(move |d| json_item(&r.sources, d)))
+                .collect();
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let _ = serde_json::to_writer_pretty(&mut out, &items);
+            let _ = writeln!(out);
+        }
+        Format::Human => {
+            let choice = match args.color.as_str() {
+                "always" => termcolor::ColorChoice::Always,
+                "never" => termcolor::ColorChoice::Never,
+                _ if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+                    termcolor::ColorChoice::Auto
+                }
+                _ => termcolor::ColorChoice::Never,
+            };
+            let writer = termcolor::StandardStream::stdout(choice);
+            let mut lock = writer.lock();
+            let config = term::Config::default();
+            for r in &reports {
+                let files = SourceFiles(&r.sources);
+                for d in &r.diagnostics {
+                    let _ = term::emit_to_write_style(
+                        &mut lock,
+                        &config,
+                        &files,
+                        &to_codespan(&r.sources, d),
+                    );
+                }
+            }
+            let files: usize = reports.iter().map(|r| r.sources.iter().count()).sum();
+            let _ = writeln!(
+                lock,
+                "{} error{}, {} warning{} in {} file{}",
+                errors,
+                plural(errors),
+                warnings,
+                plural(warnings),
+                files,
+                plural(files)
+            );
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Path as shown to the user: relative to the current directory when below it.
+fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| p.strip_prefix(c).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => p.display().to_string(),
+    }
+}
+
+fn json_item(sources: &SourceMap, d: &Diagnostic) -> serde_json::Value {
+    let file = sources.get(d.span.file);
+    let (line, column) = file.line_char_col(d.span.start);
+    let (end_line, end_column) = file.line_char_col(d.span.end);
+    serde_json::json!({
+        "file": display_path(&file.path),
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "message": d.message,
+    })
+}
+
+fn to_codespan(sources: &SourceMap, d: &Diagnostic) -> CsDiagnostic<u32> {
+    let severity = match d.severity {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+        Severity::Info => CsSeverity::Note,
+    };
+    let rule = wf_engine::check::registry::find(d.code).map_or("", |r| r.name);
+    let mut labels = vec![CsLabel::primary(d.span.file.0, d.span.range())];
+    for l in &d.labels {
+        labels.push(
+            CsLabel::secondary(l.span.file.0, l.span.range()).with_message(l.message.clone()),
+        );
+    }
+    let mut notes = Vec::new();
+    for site in sources.include_chain(d.span.file) {
+        let f = sources.get(site.file);
+        let (line, col) = f.line_char_col(site.start);
+        notes.push(format!(
+            "included from {}:{}:{}",
+            display_path(&f.path),
+            line,
+            col
+        ));
+    }
+    for fix in &d.fixes {
+        notes.push(format!("fix: {}", fix.title));
+    }
+    CsDiagnostic::new(severity)
+        .with_code(format!("{} {}", d.code, rule))
+        .with_message(d.message.clone())
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// codespan-reporting's view of a [`SourceMap`].
+struct SourceFiles<'a>(&'a SourceMap);
+
+impl<'a> Files<'a> for SourceFiles<'a> {
+    type FileId = u32;
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, id: u32) -> Result<String, FilesError> {
+        Ok(display_path(&self.0.get(wf_engine::FileId(id)).path))
+    }
+
+    fn source(&'a self, id: u32) -> Result<&'a str, FilesError> {
+        Ok(&self.0.get(wf_engine::FileId(id)).text)
+    }
+
+    fn line_index(&'a self, id: u32, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self
+            .0
+            .get(wf_engine::FileId(id))
+            .line_col(byte_index as u32)
+            .0 as usize)
+    }
+
+    fn line_range(
+        &'a self,
+        id: u32,
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
+        let f = self.0.get(wf_engine::FileId(id));
+        let starts = f.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len() - 1,
+        })? as usize;
+        let end = starts
+            .get(line_index + 1)
+            .map_or(f.text.len(), |&s| s as usize);
+        Ok(start..end)
+    }
+}

@@ -1,0 +1,195 @@
+//! Conformance against the real-world corpus in `../shared/corpus` (see its README):
+//! every YAML file round-trips byte for byte through the syntax tree, nothing panics, and the
+//! linter's errors agree with `VERDICTS.tsv` (what digdag itself does with each file).
+//!
+//! The test prints the agreement as figures and fails on any disagreement.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use wf_engine::check::lint_project;
+use wf_engine::load::DiskFileSystem;
+use wf_engine::Severity;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|e| e == "dig" || e == "yml" || e == "yaml")
+        {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_file_round_trips() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found; skipping");
+        return;
+    };
+    let mut files = Vec::new();
+    yaml_files(&corpus, &mut files);
+    assert!(
+        files.len() > 600,
+        "expected the corpus, found {} files",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let result =
+            std::panic::catch_unwind(|| wf_engine::syntax::parse(&text).syntax().to_string());
+        match result {
+            Ok(back) if back == text => {}
+            Ok(_) => failures.push(format!("round trip differs: {}", f.display())),
+            Err(_) => failures.push(format!("panic: {}", f.display())),
+        }
+    }
+    println!(
+        "round trip: {} files, {} failures",
+        files.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Our rule code for each `kind` of VERDICTS.tsv.
+fn code_for_kind(kind: &str) -> &'static str {
+    match kind {
+        "yaml-syntax" => "S001",
+        "duplicate-key" => "S002",
+        "include-missing" => "I001",
+        "workflow-name" => "M004",
+        "multiple-operators" => "M005",
+        "parallel-type" => "M008",
+        "schedule" => "T001",
+        "schedule-unused-key" => "T002",
+        "invalid-group-key" => "M002",
+        "after-without-parallel" => "M010",
+        "background-with-parallel" => "M009",
+        other => panic!("unknown verdict kind {other}"),
+    }
+}
+
+#[test]
+fn lint_agrees_with_digdag_verdicts() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found; skipping");
+        return;
+    };
+    let verdicts = std::fs::read_to_string(corpus.join("VERDICTS.tsv")).expect("VERDICTS.tsv");
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut false_errors = Vec::new();
+    let mut missed = Vec::new();
+    let mut runtime_flagged = 0;
+    for line in verdicts.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (path, verdict, kind, vline) = (
+            cols[0],
+            cols[1],
+            cols.get(2).copied().unwrap_or(""),
+            cols.get(3).copied().unwrap_or(""),
+        );
+        *counts.entry(verdict).or_default() += 1;
+        if verdict == "not-a-workflow" {
+            continue;
+        }
+        let file = corpus.join(path);
+        let root = file.parent().expect("parent").to_path_buf();
+        let report = std::panic::catch_unwind(|| {
+            lint_project(&DiskFileSystem, &root, std::slice::from_ref(&file))
+        })
+        .unwrap_or_else(|_| panic!("panic while linting {path}"));
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let describe = |d: &wf_engine::Diagnostic| {
+            let f = report.sources.get(d.span.file);
+            let (l, c) = f.line_char_col(d.span.start);
+            format!(
+                "{}:{l}:{c} {} {}",
+                f.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                d.code,
+                d.message
+            )
+        };
+        match verdict {
+            "ok" => {
+                if !errors.is_empty() {
+                    false_errors.push(format!(
+                        "{path}: {}",
+                        errors
+                            .iter()
+                            .map(|d| describe(d))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                }
+            }
+            "runtime-error" => {
+                if !errors.is_empty() {
+                    runtime_flagged += 1;
+                }
+            }
+            "static-error" => {
+                let code = code_for_kind(kind);
+                let want_line: Option<usize> = vline.parse().ok();
+                let hit = errors.iter().any(|d| {
+                    if d.code != code {
+                        return false;
+                    }
+                    let Some(want) = want_line else { return true };
+                    std::iter::once(d.span)
+                        .chain(d.labels.iter().map(|l| l.span))
+                        .any(|s| report.sources.get(s.file).line_char_col(s.start).0 == want)
+                });
+                if !hit {
+                    missed.push(format!(
+                        "{path}: want {code} ({kind}) at line {vline}; got: {}",
+                        errors
+                            .iter()
+                            .map(|d| describe(d))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    println!("verdicts: {counts:?}");
+    println!("false errors on ok files: {}", false_errors.len());
+    println!("missed static errors: {}", missed.len());
+    println!("runtime-error files with a static error reported: {runtime_flagged}");
+    for f in &false_errors {
+        println!("FALSE ERROR {f}");
+    }
+    for m in &missed {
+        println!("MISSED {m}");
+    }
+    assert!(
+        false_errors.is_empty() && missed.is_empty(),
+        "{} false errors, {} missed",
+        false_errors.len(),
+        missed.len()
+    );
+}
