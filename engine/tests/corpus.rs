@@ -133,22 +133,18 @@ fn lint_agrees_with_digdag_verdicts() {
             )
         };
         match verdict {
-            "ok" => {
-                if !errors.is_empty() {
-                    false_errors.push(format!(
-                        "{path}: {}",
-                        errors
-                            .iter()
-                            .map(|d| describe(d))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ));
-                }
+            "ok" if !errors.is_empty() => {
+                false_errors.push(format!(
+                    "{path}: {}",
+                    errors
+                        .iter()
+                        .map(|d| describe(d))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
             }
-            "runtime-error" => {
-                if !errors.is_empty() {
-                    runtime_flagged += 1;
-                }
+            "runtime-error" if !errors.is_empty() => {
+                runtime_flagged += 1;
             }
             "static-error" => {
                 let code = code_for_kind(kind);

@@ -429,11 +429,8 @@ impl Converter<'_> {
             )
             .with_label(*first, "first defined here");
             self.diagnostics.push(d);
-            // SnakeYAML would keep the last value; keep the first position with the last value.
-            if let Some(i) = obj.position(&key) {
-                obj.entries[i].value = value;
-            }
-            return;
+            // digdag rejects the file. Keep both entries so that later checks also report
+            // problems inside the second one (an `Object` repeats a key only after S002).
         }
         seen.insert(key.clone(), key_span);
         obj.entries.push(Entry {

@@ -44,16 +44,25 @@ fn expand_object(
     stack: &mut Vec<PathBuf>,
 ) -> Object {
     let mut built = Object::default();
+    // Keys an include contributed: a later entry with the same key replaces them.
+    let mut from_include: Vec<String> = Vec::new();
     for entry in obj.entries {
         if entry.key.starts_with(INCLUDE_KEY) {
             if let Some(included) = include(loader, file, &entry, stack) {
                 for e in included.entries {
+                    from_include.push(e.key.clone());
                     merge_entry(&mut built, e);
                 }
             }
         } else {
             let value = expand(loader, file, entry.value, stack);
-            set_entry(&mut built, Entry { value, ..entry });
+            let entry = Entry { value, ..entry };
+            if from_include.contains(&entry.key) {
+                set_entry(&mut built, entry);
+            } else {
+                // A repeated key here was already reported (S002); keep both.
+                built.entries.push(entry);
+            }
         }
     }
     built
@@ -170,10 +179,7 @@ fn include(
             loader.diagnostics.push(Diagnostic::new(
                 &rules::INCLUDE_NOT_FOUND,
                 entry.value.span,
-                format!(
-                    "NoSuchFileException: {name}: cannot include {} ({what})",
-                    resolved.display()
-                ),
+                format!("NoSuchFileException: {name}: cannot include it ({what}; include paths are relative to the including file's directory)"),
             ));
             return None;
         }

@@ -26,6 +26,8 @@ pub enum ValueKind {
 }
 
 /// An insertion-ordered mapping (key order matters in digdag: it is the task order).
+/// Keys are unique, except after a `duplicate-key` (S002) error, where both entries are kept
+/// so that later checks see both.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Object {
     pub entries: Vec<Entry>,

@@ -379,10 +379,8 @@ impl<'a> Parser<'a> {
             self.leaf(p, token_kind(p.kind));
         }
         match kind {
-            SCALAR => {
-                if t.kind.is_scalar() {
-                    self.bump();
-                }
+            SCALAR if t.kind.is_scalar() => {
+                self.bump();
             }
             FLOW_SEQ | FLOW_MAP | BLOCK_SEQ | BLOCK_MAP if self.depth >= MAX_DEPTH => {
                 self.too_deep()

@@ -1,0 +1,94 @@
+//! End-to-end tests of the `wf` binary: output formats and exit codes, as a user sees them.
+
+use std::path::Path;
+use std::process::Command;
+
+fn wf(args: &[&str]) -> (i32, String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = Command::new(env!("CARGO_BIN_EXE_wf"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("run wf");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn lint_clean_project_exits_0() {
+    let (code, out, _) = wf(&["lint", "testdata/examples/daily_report", "--color", "never"]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn lint_reports_every_problem_with_snippets() {
+    let (code, out, _) = wf(&["lint", "testdata/examples/broken", "--color", "never"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn lint_json_format() {
+    let (code, out, _) = wf(&[
+        "lint",
+        "testdata/examples/broken/broken.dig",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(v.as_array().is_some_and(|a| a.len() >= 5));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn lint_names_the_include_chain() {
+    let (code, out, _) = wf(&["lint", "testdata/rules/I003/fail.dig", "--color", "never"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("included from testdata/rules/I003/tasks_a.yml:3:1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("included from testdata/rules/I003/fail.dig:1:1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn lint_missing_path_exits_2() {
+    let (code, _, err) = wf(&["lint", "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such file or directory"), "{err}");
+}
+
+#[test]
+fn parse_json_leaves_concatenate_to_the_file() {
+    let (code, out, _) = wf(&["parse", "testdata/rules/S001/fail.dig", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    fn leaves(n: &serde_json::Value, out: &mut String) {
+        if let Some(t) = n.get("text").and_then(|t| t.as_str()) {
+            out.push_str(t);
+        } else if let Some(children) = n.get("children").and_then(|c| c.as_array()) {
+            for c in children {
+                leaves(c, out);
+            }
+        }
+    }
+    let mut text = String::new();
+    leaves(&v["tree"], &mut text);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    assert_eq!(
+        text,
+        std::fs::read_to_string(root.join("testdata/rules/S001/fail.dig")).expect("read")
+    );
+    assert_eq!(
+        v["errors"][0]["message"],
+        "while parsing a flow sequence expected ',' or ']', but got '{'"
+    );
+}

@@ -1,0 +1,122 @@
+//! Every rule has fixtures in `testdata/rules/<CODE>/`: each `fail*.dig` must report the rule
+//! (its diagnostics are snapshotted), each `pass*.dig` must report no error at all.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use wf_engine::check::{lint_project, registry::RULES, ProjectReport};
+use wf_engine::load::DiskFileSystem;
+use wf_engine::Severity;
+
+fn rules_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/rules");
+    dir.canonicalize().unwrap_or(dir)
+}
+
+fn lint(dir: &Path, file: &Path) -> ProjectReport {
+    lint_project(&DiskFileSystem, dir, &[file.to_path_buf()])
+}
+
+/// `file:line:col: severity[code]: message`, labels and fixes indented below.
+fn render(report: &ProjectReport, dir: &Path) -> String {
+    let mut out = String::new();
+    let loc = |span: wf_engine::Span| {
+        let f = report.sources.get(span.file);
+        let (l, c) = f.line_char_col(span.start);
+        let name = f
+            .path
+            .strip_prefix(dir)
+            .unwrap_or(&f.path)
+            .display()
+            .to_string();
+        format!("{name}:{l}:{c}")
+    };
+    for d in &report.diagnostics {
+        let _ = writeln!(
+            out,
+            "{}: {}[{}]: {}",
+            loc(d.span),
+            d.severity.as_str(),
+            d.code,
+            d.message
+        );
+        for l in &d.labels {
+            let _ = writeln!(out, "    label {}: {}", loc(l.span), l.message);
+        }
+        for f in &d.fixes {
+            let _ = writeln!(
+                out,
+                "    fix {}: {:?} -> {:?}",
+                loc(f.span),
+                f.title,
+                f.replacement
+            );
+        }
+    }
+    out
+}
+
+fn fixtures(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| {
+        p.extension().is_some_and(|e| e == "dig")
+            && p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+    });
+    v.sort();
+    v
+}
+
+#[test]
+fn every_rule_has_failing_and_passing_fixtures() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let dir = rules_dir().join(rule.code);
+        let fails = fixtures(&dir, "fail");
+        let passes = fixtures(&dir, "pass");
+        if fails.is_empty() || passes.is_empty() {
+            problems.push(format!(
+                "{}: needs fail*.dig and pass*.dig in {}",
+                rule.code,
+                dir.display()
+            ));
+            continue;
+        }
+        let mut snapshot = String::new();
+        for f in &fails {
+            let report = lint(&dir, f);
+            if !report.diagnostics.iter().any(|d| d.code == rule.code) {
+                problems.push(format!(
+                    "{}: {} does not report it:\n{}",
+                    rule.code,
+                    f.display(),
+                    render(&report, &dir)
+                ));
+            }
+            let _ = writeln!(
+                snapshot,
+                "# {}",
+                f.file_name().unwrap_or_default().to_string_lossy()
+            );
+            snapshot.push_str(&render(&report, &dir));
+        }
+        for p in &passes {
+            let report = lint(&dir, p);
+            if report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == rule.code || d.severity == Severity::Error)
+            {
+                problems.push(format!(
+                    "{}: {} should pass:\n{}",
+                    rule.code,
+                    p.display(),
+                    render(&report, &dir)
+                ));
+            }
+        }
+        insta::assert_snapshot!(format!("rule_{}_{}", rule.code, rule.name), snapshot);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,0 +1,1 @@
+SELECT device, COUNT(1) FROM access GROUP BY 1
