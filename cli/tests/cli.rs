@@ -92,3 +92,16 @@ fn parse_json_leaves_concatenate_to_the_file() {
         "while parsing a flow sequence expected ',' or ']', but got '{'"
     );
 }
+
+#[test]
+fn readme_rule_table_is_generated_from_the_registry() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let (code, table, _) = wf(&["rules", "--markdown"]);
+    assert_eq!(code, 0);
+    let expected = format!("<!-- rules:start -->\n{table}<!-- rules:end -->");
+    assert!(
+        readme.contains(&expected),
+        "README rule table is stale: regenerate it with `wf rules --markdown`"
+    );
+}

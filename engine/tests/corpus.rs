@@ -10,9 +10,17 @@ use wf_engine::check::lint_project;
 use wf_engine::load::DiskFileSystem;
 use wf_engine::Severity;
 
+/// The corpus directory. Missing corpus fails the test unless `WF_SKIP_CORPUS=1` is set, so CI
+/// cannot pass by silently skipping it.
 fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
+    if dir.is_dir() {
+        return Some(dir.canonicalize().unwrap_or(dir));
+    }
+    if std::env::var("WF_SKIP_CORPUS").is_ok_and(|v| v == "1") {
+        return None;
+    }
+    panic!("corpus not found at {} (set WF_SKIP_CORPUS=1 to skip)", dir.display());
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -36,7 +44,6 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_corpus_file_round_trips() {
     let Some(corpus) = corpus() else {
-        eprintln!("corpus not found; skipping");
         return;
     };
     let mut files = Vec::new();
@@ -88,7 +95,6 @@ fn code_for_kind(kind: &str) -> &'static str {
 #[test]
 fn lint_agrees_with_digdag_verdicts() {
     let Some(corpus) = corpus() else {
-        eprintln!("corpus not found; skipping");
         return;
     };
     let verdicts = std::fs::read_to_string(corpus.join("VERDICTS.tsv")).expect("VERDICTS.tsv");
