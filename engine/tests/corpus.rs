@@ -20,7 +20,10 @@ fn corpus() -> Option<PathBuf> {
     if std::env::var("WF_SKIP_CORPUS").is_ok_and(|v| v == "1") {
         return None;
     }
-    panic!("corpus not found at {} (set WF_SKIP_CORPUS=1 to skip)", dir.display());
+    panic!(
+        "corpus not found at {} (set WF_SKIP_CORPUS=1 to skip)",
+        dir.display()
+    );
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
