@@ -67,5 +67,13 @@ pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> 
     }
 }
 
-/// Checks a workflow's `schedule:` entry.
-fn check_schedule(_schedule: &crate::load::Entry, _diagnostics: &mut Vec<Diagnostic>) {}
+/// Checks a workflow's `schedule:` entry; every problem also points at the `schedule:` key.
+fn check_schedule(schedule: &crate::load::Entry, diagnostics: &mut Vec<Diagnostic>) {
+    let (_, found) = crate::schedule::parse_schedule(&schedule.value);
+    for mut d in found {
+        if d.span != schedule.key_span {
+            d = d.with_label(schedule.key_span, "in this schedule");
+        }
+        diagnostics.push(d);
+    }
+}
