@@ -143,7 +143,7 @@ impl<'fs> Loader<'fs> {
             let at = at as u32;
             self.diagnostics.push(Diagnostic::new(
                 &rules::INVALID_UTF8,
-                Span::new(id, at, at + 1),
+                Span::new(id, at, at + 3), // U+FFFD (3 bytes) replaces the invalid byte
                 format!("the file is not valid UTF-8 (first invalid byte at offset {at}); digdag reads workflow files as UTF-8"),
             ));
         }
@@ -197,10 +197,10 @@ impl<'fs> Loader<'fs> {
                 let file = self.sources.get(id);
                 let (span, got) = match &other {
                     Some(v) => (v.span, v.to_json()),
-                    None => (
-                        Span::new(id, 0, file.text.len().min(1) as u32),
-                        "null".to_string(),
-                    ),
+                    None => {
+                        let first = file.text.chars().next().map_or(0, char::len_utf8);
+                        (Span::new(id, 0, first as u32), "null".to_string())
+                    }
                 };
                 let truncated: String = got.chars().take(100).collect();
                 self.diagnostics.push(Diagnostic::new(

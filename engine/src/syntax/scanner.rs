@@ -130,8 +130,6 @@ pub struct Scanner<'a> {
     possible_simple_keys: Vec<Option<SimpleKey>>,
     /// Errors found so far.
     pub errors: Vec<SyntaxError>,
-    /// Block indentation (`indent`) in force when the outermost open flow collection started.
-    flow_start_indent: isize,
 }
 
 fn is_break(c: char) -> bool {
@@ -161,7 +159,6 @@ impl<'a> Scanner<'a> {
             allow_simple_key: true,
             possible_simple_keys: vec![None],
             errors: Vec::new(),
-            flow_start_indent: -1,
         };
         if text.starts_with('\u{feff}') {
             s.pos = 3;
@@ -208,13 +205,15 @@ impl<'a> Scanner<'a> {
     /// Advances one character, tracking line and column like SnakeYAML (CRLF is one break).
     #[inline]
     fn forward1(&mut self) {
-        let c = self.peek();
-        if c == '\0' && self.pos >= self.bytes.len() {
+        let Some(&b) = self.bytes.get(self.pos) else {
             return;
-        }
-        let len = if (c as u32) < 0x80 { 1 } else { c.len_utf8() };
-        let c = if self.bytes[self.pos] == 0 { '\0' } else { c };
-        self.pos += len;
+        };
+        let c = if b < 0x80 {
+            b as char
+        } else {
+            self.text[self.pos..].chars().next().unwrap_or('\u{fffd}')
+        };
+        self.pos += c.len_utf8();
         if c == '\n'
             || c == '\u{85}'
             || c == '\u{2028}'
@@ -515,9 +514,6 @@ impl<'a> Scanner<'a> {
 
     fn fetch_flow_collection_start(&mut self, kind: Tok) {
         self.save_possible_simple_key();
-        if self.flow_level == 0 {
-            self.flow_start_indent = self.indent;
-        }
         self.flow_level += 1;
         self.possible_simple_keys.push(None);
         self.allow_simple_key = true;
