@@ -41,6 +41,11 @@ fn floor_second(t: Timestamp) -> i64 {
     t.as_nanosecond().div_euclid(1_000_000_000) as i64
 }
 
+/// `Some(n)` if `n > 0` (a zero interval would divide by zero or loop forever).
+fn positive(n: i64) -> Option<i64> {
+    (n > 0).then_some(n)
+}
+
 fn plus_seconds(t: Timestamp, seconds: i64) -> Option<Timestamp> {
     t.checked_add(SignedDuration::from_secs(seconds)).ok()
 }
@@ -113,9 +118,10 @@ impl Schedule {
                 self.session_at(next, tz)
             }
             Trigger::SecondsInterval(interval) => {
+                let interval = positive(*interval)?;
                 let t = floor_second(last);
                 // Java's `%` (truncated remainder), as digdag computes it.
-                let next = (t - t % interval).checked_add(*interval)?;
+                let next = (t - t % interval).checked_add(interval)?;
                 self.session_at(Timestamp::from_second(next).ok()?, tz)
             }
         }
@@ -128,7 +134,7 @@ impl Schedule {
             Trigger::Cron(pattern) => {
                 let next = pattern.next_after(current, tz)?;
                 let next_next = pattern.next_after(next, tz)?;
-                let interval = floor_second(next_next) - floor_second(next);
+                let interval = positive(floor_second(next_next) - floor_second(next))?;
                 let mut before = plus_seconds(current, -interval)?;
                 loop {
                     before = plus_seconds(before, -interval)?;
@@ -149,6 +155,7 @@ impl Schedule {
                 self.session_at(before, tz)
             }
             Trigger::SecondsInterval(interval) => {
+                let interval = positive(*interval)?;
                 let ns = current.as_nanosecond().checked_sub(1)?;
                 let t = ns.div_euclid(1_000_000_000) as i64;
                 self.session_at(Timestamp::from_second(t - t % interval).ok()?, tz)
