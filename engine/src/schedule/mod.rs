@@ -72,7 +72,9 @@ pub enum Trigger {
 /// A validated `schedule:` block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
+    /// The `type>` that was used.
     pub kind: ScheduleKind,
+    /// The pattern (calendar kinds included) or seconds interval.
     pub trigger: Trigger,
     /// Seconds from session time to run time (may be negative), added as an absolute duration.
     pub delay_seconds: i64,

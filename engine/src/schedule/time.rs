@@ -15,7 +15,9 @@ const MAX_LAST_STEPS: u32 = 1_000_000;
 /// One scheduled session: its `session_time` and when it runs (session time + delay).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
+    /// The `session_time` variable: the matched slot, in the workflow zone.
     pub session_time: Zoned,
+    /// When the attempt starts: session time + delay (absolute seconds).
     pub run_time: Zoned,
 }
 
