@@ -311,7 +311,9 @@ fn calendar(kind: ScheduleKind, desc: &str) -> Result<(Trigger, i64), String> {
                 return Err(format!("weekly>: invalid day: {day}"));
             }
             let delay = parse_at("weekly>", time)?;
-            let p = pattern(&format!("0 0 * * {day}")).map_err(|_| message())?;
+            // `SchedulingPattern.validate`; a day like `1|0 0 31 2 *` parses but never matches.
+            let p = CronPattern::parse(&format!("0 0 * * {day}")).map_err(|_| message())?;
+            p.check_can_match()?;
             Ok((Trigger::Cron(p), delay))
         }
         ScheduleKind::Monthly => {
@@ -845,6 +847,59 @@ mod tests {
             one_error(&[("daily>", s("07:00:00")), ("skip_delayed_by", s("90 min"))]),
             "T001 Expected a duration such as '1d 2h 3m 4s' for key 'skip_delayed_by' but got \"90 min\" (string)"
         );
+    }
+
+    #[test]
+    fn odd_values() {
+        assert_eq!(
+            one_error(&[("weekly>", s("1|0 0 31 2 *,09:00:00"))]),
+            "T001 invalid pattern \"0 0 31 2 *\": it can never match (no allowed month has an allowed day of month), and digdag's scheduler would loop forever on it"
+        );
+        assert_eq!(
+            one_error(&[("_type", ValueKind::Array(vec![]))]),
+            "T001 Expected string type for key '_type' but got [] (array)"
+        );
+        assert_eq!(
+            one_error(&[("cron>", ValueKind::Object(Object::default()))]),
+            "T001 Expected string type for key '_command' but got {} (object)"
+        );
+        assert_eq!(
+            one_error(&[("daily>", s("07:00:00")), ("start", ValueKind::Int(2016))]),
+            "T001 Invalid start: 2016 (java.time.format.DateTimeParseException: Text '2016' could not be parsed at index 4)"
+        );
+        assert_eq!(
+            one_error(&[("minutes_interval>", ValueKind::Int(3_000_000_000))]),
+            "T001 Expected integer (int) type for key '_command' but got 3000000000 (number)"
+        );
+        assert_eq!(
+            messages(&obj(&[])),
+            ["T001 Schedule config requires 'type>: at' parameter: {}"]
+        );
+        // Every independent problem is reported at once.
+        assert_eq!(
+            messages(&obj(&[
+                ("cron>", s("61 * * * *")),
+                ("end", s("2016-02-30")),
+                ("skip_on_overtime", s("maybe")),
+                ("dealy", ValueKind::Int(1)),
+            ])),
+            [
+                "T001 invalid pattern \"61 * * * *\". Error parsing minutes field: invalid field \"61\", invalid element \"61\", invalid range, invalid value \"61\", value out of range.",
+                "T001 Invalid end: 2016-02-30 (java.time.format.DateTimeParseException: Text '2016-02-30' could not be parsed: Invalid date 'FEBRUARY 30')",
+                "T001 Expected 'true' or 'false' for key 'skip_on_overtime' but got \"maybe\" (string)",
+                "T002 Parameter 'dealy' is not used at schedule. > Did you mean '[delay]'?",
+            ]
+        );
+        // Numbers where strings are expected are read as their text.
+        assert_eq!(
+            ok(&[("seconds_interval>", s(" 10 "))]).trigger,
+            Trigger::SecondsInterval(10)
+        );
+        assert_eq!(
+            ok(&[("cron>", s("0 0 * * *")), ("delay", ValueKind::Float(1.9))]).delay_seconds,
+            1
+        );
+        assert!(ok(&[("daily>", s("00:00:00")), ("skip_on_overtime", s("TRUE"))]).skip_on_overtime);
     }
 
     #[test]

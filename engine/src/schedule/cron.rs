@@ -802,6 +802,41 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_neither_panics_nor_hangs() {
+        let z = tz("America/Los_Angeles");
+        let from: Timestamp = "2026-01-01T00:00:00Z".parse().expect("ts");
+        for p in [
+            "L-L * * * *",
+            "0 0 L-3 * *",
+            "*/99999999999 * * * *",
+            "0 0 29 2 *",
+            "0 0 31 2,4 *|0 0 1 1 *",
+            "59 23 31 12 sat",
+            "0 0 * * sun-sat/3",
+            "\u{0} \u{ff} é ✓ *",
+            "-/- - - - -",
+            "0 0 1 1 *|||",
+            "* * * * *",
+        ] {
+            let Ok(pat) = CronPattern::parse(p) else {
+                continue;
+            };
+            let mut t = from;
+            for _ in 0..3 {
+                match pat.next_after(t, &z) {
+                    Some(n) => {
+                        assert!(n > t, "{p}: time moves forward");
+                        t = n;
+                    }
+                    None => break,
+                }
+            }
+        }
+        let never = CronPattern::parse("0 0 31 2,4 *").expect("valid");
+        assert_eq!(never.next_after(from, &z), None);
+    }
+
+    #[test]
     fn java_int_parsing() {
         assert_eq!(java_parse_int("+7"), Some(7));
         assert_eq!(java_parse_int("-1"), Some(-1));

@@ -9,9 +9,13 @@
 mod config;
 pub mod cron;
 mod javadate;
+mod time;
+mod vars;
 
 pub use config::parse_schedule;
 pub use cron::CronPattern;
+pub use time::{Session, Sessions};
+pub use vars::builtin_session_variables;
 
 /// The scheduler type named by the `type>:` key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,7 +72,9 @@ pub enum Trigger {
 /// A validated `schedule:` block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
+    /// The `type>` that was used.
     pub kind: ScheduleKind,
+    /// The pattern (calendar kinds included) or seconds interval.
     pub trigger: Trigger,
     /// Seconds from session time to run time (may be negative), added as an absolute duration.
     pub delay_seconds: i64,
@@ -80,4 +86,35 @@ pub struct Schedule {
     pub skip_on_overtime: bool,
     /// `skip_delayed_by:`: skip a slot started later than run time + this (run time only).
     pub skip_delayed_by: Option<jiff::SignedDuration>,
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Building `schedule:` values in tests.
+
+    use super::{parse_schedule, Schedule};
+    use crate::load::value::{Entry, Object, Value, ValueKind};
+    use crate::source::{FileId, Span};
+
+    /// A string value.
+    pub fn str(s: &str) -> ValueKind {
+        ValueKind::String(s.to_string())
+    }
+
+    /// The schedule parsed from these entries; panics on any diagnostic.
+    pub fn schedule(entries: &[(&str, ValueKind)]) -> Schedule {
+        let span = Span::new(FileId(0), 0, 0);
+        let entries = entries
+            .iter()
+            .map(|(k, v)| Entry {
+                key: (*k).to_string(),
+                key_span: span,
+                value: Value::new(v.clone(), span),
+            })
+            .collect();
+        let (schedule, diags) =
+            parse_schedule(&Value::new(ValueKind::Object(Object { entries }), span));
+        assert!(diags.is_empty(), "{diags:?}");
+        schedule.expect("valid schedule")
+    }
 }
