@@ -7,6 +7,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod schedule;
 pub mod source;
 pub mod suggest;

@@ -1,0 +1,6 @@
+//! The task graph digdag's `WorkflowCompiler` builds (semantics §6.1), and when each task
+//! would start and finish under assumed durations. The executor will run this same graph.
+
+mod graph;
+
+pub use graph::{compile_graph, PlannedKind, PlannedTask, TaskGraph, Timing};
