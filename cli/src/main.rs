@@ -17,6 +17,8 @@ struct Cli {
 enum Command {
     /// Report every problem in the workflows under the given paths.
     Lint(commands::lint::LintArgs),
+    /// Show the next sessions of a workflow's schedule and the order its tasks run in.
+    Plan(commands::plan::PlanArgs),
     /// Print the lossless syntax tree of a file.
     Parse(commands::parse::ParseArgs),
     /// List the rules (`--markdown` for the README table).
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Plan(args) => commands::plan::run(args),
         Command::Rules(args) => commands::rules::run(args),
     };
     match result {

@@ -105,3 +105,53 @@ fn readme_rule_table_is_generated_from_the_registry() {
         "README rule table is stale: regenerate it with `wf rules --markdown`"
     );
 }
+
+#[test]
+fn plan_text_shows_sessions_across_dst_and_task_steps() {
+    let (code, out, err) = wf(&[
+        "plan",
+        "testdata/plan/dst_daily.dig",
+        "--from",
+        "2026-03-06T12:00:00Z",
+        "--sessions",
+        "4",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // 2026-03-08: midnight PST + 7 h = 08:00 PDT.
+    assert!(
+        out.contains("2026-03-08T00:00:00-08:00   2026-03-08T08:00:00-07:00"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn plan_json_lists_sessions_and_tasks_in_creation_order() {
+    let (code, out, err) = wf(&[
+        "plan",
+        "testdata/examples/daily_report/daily_report.dig",
+        "--from",
+        "2026-03-01T00:00:00Z",
+        "--sessions",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn plan_mermaid_and_dot() {
+    let (_, mermaid, _) = wf(&["plan", "testdata/model/options.dig", "--format", "mermaid"]);
+    insta::assert_snapshot!(mermaid);
+    let (_, dot, _) = wf(&["plan", "testdata/model/options.dig", "--format", "dot"]);
+    assert!(dot.starts_with("digraph workflow {"), "{dot}");
+}
+
+#[test]
+fn plan_refuses_a_broken_workflow() {
+    let (code, _, err) = wf(&["plan", "testdata/examples/broken/broken.dig"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("wf lint"), "{err}");
+}

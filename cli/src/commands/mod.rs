@@ -2,4 +2,5 @@
 
 pub mod lint;
 pub mod parse;
+pub mod plan;
 pub mod rules;

@@ -12,3 +12,8 @@ pub fn check_zone_id(id: &str) -> Result<(), String> {
 pub fn suggest_zone(_id: &str) -> Option<String> {
     None
 }
+
+/// The zone for `id` (IANA names through jiff's time zone database), if known.
+pub fn resolve_zone(id: &str) -> Option<jiff::tz::TimeZone> {
+    jiff::tz::TimeZone::get(id).ok()
+}

@@ -2,5 +2,7 @@
 //! would start and finish under assumed durations. The executor will run this same graph.
 
 mod graph;
+mod session;
 
 pub use graph::{compile_graph, PlannedKind, PlannedTask, TaskGraph, Timing};
+pub use session::{describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone};
