@@ -112,6 +112,9 @@ struct SimpleKey {
 /// Longest simple key SnakeYAML accepts.
 const MAX_SIMPLE_KEY: usize = 1024;
 
+/// Deepest flow nesting the scanner tracks (each level costs work on every token).
+const MAX_FLOW_LEVEL: usize = 256;
+
 /// The scanner state.
 pub struct Scanner<'a> {
     text: &'a str,
@@ -189,6 +192,20 @@ impl<'a> Scanner<'a> {
             }
             i += 1;
             p += len;
+        }
+    }
+
+    /// The character at byte offset `p` and its length; `('\0', 0)` at the end.
+    #[inline]
+    fn char_at(&self, p: usize) -> (char, usize) {
+        match self.bytes.get(p) {
+            None => ('\0', 0),
+            Some(0) => ('\u{fffd}', 1),
+            Some(&b) if b < 0x80 => (b as char, 1),
+            Some(_) => {
+                let c = self.text[p..].chars().next().unwrap_or('\u{fffd}');
+                (c, c.len_utf8())
+            }
         }
     }
 
@@ -513,6 +530,18 @@ impl<'a> Scanner<'a> {
     }
 
     fn fetch_flow_collection_start(&mut self, kind: Tok) {
+        if self.flow_level >= MAX_FLOW_LEVEL {
+            // Bound the per-token work on hostile input (`[[[[...`): deeper brackets are errors.
+            let start = self.pos;
+            self.error(
+                start,
+                start + 1,
+                format!("flow collections nest deeper than {MAX_FLOW_LEVEL} levels"),
+            );
+            self.forward1();
+            self.push(Tok::Error, start, self.pos);
+            return;
+        }
         self.save_possible_simple_key();
         self.flow_level += 1;
         self.possible_simple_keys.push(None);
@@ -896,24 +925,30 @@ impl<'a> Scanner<'a> {
             if self.peek() == '#' {
                 break;
             }
-            let mut length = 0;
+            // Scan one run of non-space characters with a byte cursor (linear time).
+            let mut p = self.pos;
+            let mut chars = 0usize;
             loop {
-                let c = self.peek_at(length);
+                let (c, len) = self.char_at(p);
                 if is_blank_or_end(c)
-                    || (c == ':'
-                        && (is_blank_or_end(self.peek_at(length + 1))
-                            || (self.flow_level > 0 && ",[]{}".contains(self.peek_at(length + 1)))))
+                    || (c == ':' && {
+                        let (n, _) = self.char_at(p + len);
+                        is_blank_or_end(n) || (self.flow_level > 0 && ",[]{}".contains(n))
+                    })
                     || (self.flow_level > 0 && ",?[]{}".contains(c))
                 {
                     break;
                 }
-                length += 1;
+                p += len;
+                chars += 1;
             }
-            if length == 0 {
+            if chars == 0 {
                 break;
             }
             self.allow_simple_key = false;
-            self.forward(length);
+            // No line break inside the run: only the column moves.
+            self.pos = p;
+            self.col += chars;
             end = self.pos;
             if !self.plain_spaces()
                 || self.peek() == '#'
