@@ -155,3 +155,27 @@ fn plan_refuses_a_broken_workflow() {
     assert_eq!(code, 1);
     assert!(err.contains("wf lint"), "{err}");
 }
+
+#[test]
+fn readme_console_examples_match_real_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let Some((body, _)) = block.split_once("```") else {
+            continue;
+        };
+        let Some((cmd, expected)) = body.split_once('\n') else {
+            continue;
+        };
+        // Only complete examples: no pipes, no elided output.
+        if cmd.contains('|') || expected.lines().any(|l| l.trim() == "...") {
+            continue;
+        }
+        let args: Vec<&str> = cmd.trim_start_matches("$ wf ").split_whitespace().collect();
+        let (_, out, _) = wf(&args);
+        assert_eq!(out, expected, "README example `{cmd}` is stale");
+        checked += 1;
+    }
+    assert!(checked >= 1, "no complete README example found");
+}
