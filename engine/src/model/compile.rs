@@ -395,6 +395,28 @@ impl Compiler<'_> {
             task.options.error = Some(Box::new(t));
         }
         if is_operator {
+            // Bodies the operator turns into tasks at run time (`^sub`, `^check`), compiled
+            // now so that what digdag would reject when it generates them is reported here.
+            for (key, slot) in [("_do", 0), ("_else_do", 1), ("_check", 2)] {
+                let Some(e) = body.entry(key) else { continue };
+                if e.value.is_null() {
+                    continue;
+                }
+                let own = if slot == 2 { "^check" } else { "^sub" };
+                let t = self.task(
+                    own,
+                    &format!("{full_name}{own}"),
+                    e.key_span,
+                    &e.value,
+                    Some(&Parallel::Sequential),
+                );
+                let t = Some(Box::new(t));
+                match slot {
+                    0 => task.options.do_task = t,
+                    1 => task.options.else_do_task = t,
+                    _ => task.options.check_task = t,
+                }
+            }
             return task;
         }
         // Children.

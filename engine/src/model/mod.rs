@@ -83,6 +83,12 @@ pub struct TaskOptions {
     pub check: Option<Value>,
     pub do_: Option<Value>,
     pub else_do: Option<Value>,
+    /// `_do` of an operator task, compiled as the `^sub` it generates at run time.
+    pub do_task: Option<Box<Task>>,
+    /// `_else_do` of an `if>` task, compiled as the `^sub` it generates.
+    pub else_do_task: Option<Box<Task>>,
+    /// `_check` of an operator task, compiled as its `^check` task.
+    pub check_task: Option<Box<Task>>,
     pub secrets: Option<Value>,
     pub timezone: Option<Value>,
     pub schedule: Option<Value>,
