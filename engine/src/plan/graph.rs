@@ -83,16 +83,25 @@ fn add(task: &Task, parent: Option<usize>, out: &mut Vec<PlannedTask>) -> usize 
 }
 
 fn link_siblings(task: &Task, idx: &[usize], mode: &Parallel, out: &mut [PlannedTask]) {
-    let name_of = |i: usize| task.children[i].name.as_str();
+    for (i, ups) in sibling_upstreams(task, mode).into_iter().enumerate() {
+        out[idx[i]].upstream = ups.into_iter().map(|j| idx[j]).collect();
+    }
+}
+
+/// For each child of `task` (a group running its children in `mode`), the positions of the
+/// earlier siblings it directly depends on (sorted, unique), by digdag's compiler rules.
+pub fn sibling_upstreams(task: &Task, mode: &Parallel) -> Vec<Vec<usize>> {
+    let n_children = task.children.len();
+    let mut ups: Vec<Vec<usize>> = vec![Vec::new(); n_children];
     match mode {
         Parallel::Sequential => {
             let mut before: Vec<usize> = Vec::new();
             for (i, child) in task.children.iter().enumerate() {
                 if child.options.background.is_some_and(|(b, _)| b) {
-                    before.push(idx[i]);
+                    before.push(i);
                 } else {
-                    out[idx[i]].upstream.extend(before.iter().copied());
-                    before = vec![idx[i]];
+                    ups[i].extend(before.iter().copied());
+                    before = vec![i];
                 }
             }
         }
@@ -100,29 +109,28 @@ fn link_siblings(task: &Task, idx: &[usize], mode: &Parallel, out: &mut [Planned
             if let Parallel::Limit(n) = mode {
                 if *n > 0 {
                     let n = *n as usize;
-                    for (i, _) in task.children.iter().enumerate() {
+                    for (i, up) in ups.iter_mut().enumerate() {
                         let chunk = i / n;
                         if chunk > 0 {
-                            let prev = (chunk - 1) * n..chunk * n;
-                            out[idx[i]].upstream.extend(prev.map(|j| idx[j]));
+                            up.extend((chunk - 1) * n..chunk * n);
                         }
                     }
                 }
             }
             for (i, child) in task.children.iter().enumerate() {
                 for (after, _) in &child.options.after {
-                    if let Some(j) = (0..i).find(|&j| name_of(j) == after) {
-                        out[idx[i]].upstream.push(idx[j]);
+                    if let Some(j) = (0..i).find(|&j| task.children[j].name == *after) {
+                        ups[i].push(j);
                     }
                 }
             }
         }
     }
-    for &i in idx {
-        let up = &mut out[i].upstream;
+    for up in &mut ups {
         up.sort_unstable();
         up.dedup();
     }
+    ups
 }
 
 impl TaskGraph {

@@ -4,5 +4,7 @@
 mod graph;
 mod session;
 
-pub use graph::{compile_graph, PlannedKind, PlannedTask, TaskGraph, Timing};
-pub use session::{describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone};
+pub use graph::{compile_graph, sibling_upstreams, PlannedKind, PlannedTask, TaskGraph, Timing};
+pub use session::{
+    describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone,
+};

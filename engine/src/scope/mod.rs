@@ -1,0 +1,379 @@
+//! Variables visible to each task (semantics §3): built-ins (and which exist only with a
+//! `schedule`), the `_export` chain through ancestors (included files too), loop variables in
+//! generated `^sub` bodies, `error` in `_error` tasks, and what earlier tasks store
+//! (`td.last_results`, `http.last_status`, ... ; anything at all for `py>` / `rb>`).
+//!
+//! Used by the undefined-variable check, completion and hover. Names are dotted paths
+//! (`td.last_results`); a lookup walks the path the way JavaScript would evaluate it.
+
+mod stores;
+
+pub use stores::operator_stores;
+
+use crate::load::{Value, ValueKind};
+use crate::model::{Parallel, Task, TaskKind, Workflow};
+use crate::plan::sibling_upstreams;
+use crate::source::Span;
+
+/// Where a visible variable comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// A runtime built-in (`session_time`, `task_name`, ...).
+    Builtin,
+    /// `_export` of this task or an ancestor.
+    Export { task: String, span: Span },
+    /// Stored by an earlier task's operator (`td.last_results`); `certain` is false when the
+    /// operator stores it only under some option or some outcome.
+    Store {
+        task: String,
+        operator: String,
+        certain: bool,
+    },
+    /// Set by the generating operator for each generated child (`i`, `range`, for_each keys).
+    Loop { task: String, operator: String },
+    /// `error` inside an `_error` task.
+    Error { task: String },
+}
+
+/// One visible variable (a dotted path) and its origin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variable {
+    pub name: String,
+    pub origin: Origin,
+    /// The exported value, when known (for hover and for typing checks).
+    pub value: Option<Value>,
+}
+
+/// A source that may define any name (a `py>` task can `digdag.env.store(...)` anything).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnyNameSource {
+    pub task: String,
+    pub operator: String,
+}
+
+/// What a task's templates can see.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scope {
+    pub vars: Vec<Variable>,
+    /// Earlier tasks that may have stored arbitrary names.
+    pub any: Vec<AnyNameSource>,
+}
+
+/// The result of looking up a dotted path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lookup<'a> {
+    /// The root is defined, and so is every prefix that is dereferenced.
+    Defined(&'a Variable),
+    /// Not defined, but an earlier `py>`-like task may have stored it.
+    Maybe(&'a AnyNameSource),
+    /// The root variable is not defined: `ReferenceError` at run time.
+    Undefined,
+    /// `root.field` is known not to exist, and the path reads a field of it (`TypeError`).
+    FieldOfUndefined {
+        /// The defined prefix (`td`).
+        defined: &'a Variable,
+        /// The missing prefix (`td.last_results`).
+        missing: String,
+    },
+}
+
+impl Scope {
+    fn push(&mut self, name: impl Into<String>, origin: Origin, value: Option<Value>) {
+        self.vars.push(Variable {
+            name: name.into(),
+            origin,
+            value,
+        });
+    }
+
+    /// The most recent definition of exactly `name`.
+    pub fn get(&self, name: &str) -> Option<&Variable> {
+        self.vars.iter().rev().find(|v| v.name == name)
+    }
+
+    /// Looks up `path` (`["td", "last_results", "count"]`) as JavaScript would read it: the root
+    /// must exist; reading a field of an existing object gives `""` when the field is missing,
+    /// but reading a field *of* that missing field fails.
+    pub fn lookup(&self, path: &[&str]) -> Lookup<'_> {
+        let Some(root) = path.first() else {
+            return Lookup::Undefined;
+        };
+        // `td` exists when it is defined itself or when something below it is (`td.last_job_id`).
+        let below = format!("{root}.");
+        let root_var = self
+            .get(root)
+            .or_else(|| self.vars.iter().rev().find(|v| v.name.starts_with(&below)));
+        let Some(root_var) = root_var else {
+            return match self.any.first() {
+                Some(a) => Lookup::Maybe(a),
+                None => Lookup::Undefined,
+            };
+        };
+        // `a.b.c`: `a.b` must exist for `.c` to be read (the last segment may be missing).
+        let mut prefix = root.to_string();
+        for seg in path.get(1..path.len().saturating_sub(1)).unwrap_or(&[]) {
+            prefix.push('.');
+            prefix.push_str(seg);
+            if !self.may_define(&prefix) {
+                if !self.any.is_empty() {
+                    return Lookup::Maybe(&self.any[0]);
+                }
+                return Lookup::FieldOfUndefined {
+                    defined: root_var,
+                    missing: prefix,
+                };
+            }
+        }
+        Lookup::Defined(root_var)
+    }
+
+    /// Whether some source defines `name`: a variable of that name, or a variable above it
+    /// whose value has that field (a variable of unknown shape, such as a store, may have any
+    /// field).
+    fn may_define(&self, name: &str) -> bool {
+        self.vars.iter().any(|v| {
+            if v.name == name {
+                return true;
+            }
+            let Some(rest) = name
+                .strip_prefix(v.name.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+            else {
+                return false;
+            };
+            match &v.value {
+                None => true,
+                Some(value) => {
+                    let mut cur = Some(value);
+                    for seg in rest.split('.') {
+                        cur = cur.and_then(Value::as_object).and_then(|o| o.get(seg));
+                    }
+                    cur.is_some()
+                }
+            }
+        })
+    }
+}
+
+/// The built-in variables of every task (semantics §3.1); with a schedule also
+/// `last_session_*` and `next_session_*`.
+pub fn builtin_names(scheduled: bool) -> Vec<&'static str> {
+    let mut v = vec![
+        "timezone",
+        "session_uuid",
+        "session_id",
+        "session_time",
+        "session_date",
+        "session_date_compact",
+        "session_local_time",
+        "session_tz_offset",
+        "session_unixtime",
+        "last_executed_session_time",
+        "last_executed_session_date",
+        "last_executed_session_date_compact",
+        "last_executed_session_local_time",
+        "last_executed_session_tz_offset",
+        "last_executed_session_unixtime",
+        "project_id",
+        "retry_attempt_name",
+        "attempt_id",
+        "task_name",
+    ];
+    if scheduled {
+        for prefix in ["last_session", "next_session"] {
+            for suffix in [
+                "time",
+                "date",
+                "date_compact",
+                "local_time",
+                "tz_offset",
+                "unixtime",
+            ] {
+                v.push(match (prefix, suffix) {
+                    ("last_session", "time") => "last_session_time",
+                    ("last_session", "date") => "last_session_date",
+                    ("last_session", "date_compact") => "last_session_date_compact",
+                    ("last_session", "local_time") => "last_session_local_time",
+                    ("last_session", "tz_offset") => "last_session_tz_offset",
+                    ("last_session", "unixtime") => "last_session_unixtime",
+                    ("next_session", "time") => "next_session_time",
+                    ("next_session", "date") => "next_session_date",
+                    ("next_session", "date_compact") => "next_session_date_compact",
+                    ("next_session", "local_time") => "next_session_local_time",
+                    ("next_session", "tz_offset") => "next_session_tz_offset",
+                    _ => "next_session_unixtime",
+                });
+            }
+        }
+    }
+    v
+}
+
+/// Built-ins that exist only when the workflow has a `schedule`.
+pub fn is_schedule_only_builtin(name: &str) -> bool {
+    builtin_names(true).contains(&name) && !builtin_names(false).contains(&name)
+}
+
+/// The scope of every task of `wf` (main tree, `_error`, `_check` and generated `_do` bodies),
+/// in creation order, as `(task, scope)` pairs.
+pub fn task_scopes(wf: &Workflow) -> Vec<(&Task, Scope)> {
+    let scheduled = wf.root.options.schedule.is_some();
+    let mut base = Scope::default();
+    for name in builtin_names(scheduled) {
+        base.push(name, Origin::Builtin, None);
+    }
+    let mut out = Vec::new();
+    walk(&wf.root, base, &mut out);
+    out
+}
+
+fn add_exports(task: &Task, scope: &mut Scope) {
+    if let Some(Value {
+        kind: ValueKind::Object(o),
+        ..
+    }) = &task.options.export
+    {
+        for e in &o.entries {
+            add_export_value(&task.full_name, &e.key, e.key_span, &e.value, scope);
+        }
+    }
+}
+
+fn add_export_value(task: &str, name: &str, span: Span, value: &Value, scope: &mut Scope) {
+    // Exports deep-merge: an object adds to what an ancestor exported under the same name.
+    let merged = match (scope.get(name).and_then(|v| v.value.clone()), &value.kind) {
+        (
+            Some(Value {
+                kind: ValueKind::Object(mut old),
+                span: old_span,
+            }),
+            ValueKind::Object(new),
+        ) => {
+            for e in &new.entries {
+                match old.position(&e.key) {
+                    Some(i) => old.entries[i] = e.clone(),
+                    None => old.entries.push(e.clone()),
+                }
+            }
+            Value::new(ValueKind::Object(old), old_span)
+        }
+        _ => value.clone(),
+    };
+    scope.push(
+        name,
+        Origin::Export {
+            task: task.to_string(),
+            span,
+        },
+        Some(merged),
+    );
+}
+
+/// Adds what the operator tasks of `task`'s subtree store.
+fn add_subtree_stores(task: &Task, scope: &mut Scope) {
+    task.walk(&mut |t| {
+        if let TaskKind::Operator { name, command, .. } = &t.kind {
+            let params = |key: &str| t.params.iter().find(|e| e.key == key).map(|e| &e.value);
+            match operator_stores(name, command.as_ref(), &params) {
+                stores::Stores::Names(names) => {
+                    for (n, certain) in names {
+                        scope.push(
+                            n,
+                            Origin::Store {
+                                task: t.full_name.clone(),
+                                operator: name.clone(),
+                                certain,
+                            },
+                            None,
+                        );
+                    }
+                }
+                stores::Stores::Anything => scope.any.push(AnyNameSource {
+                    task: t.full_name.clone(),
+                    operator: name.clone(),
+                }),
+            }
+        }
+    });
+}
+
+fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) {
+    let mut own = inherited;
+    add_exports(task, &mut own);
+    out.push((task, own.clone()));
+    // Children: each sees the stores of its (transitive) upstream siblings and their subtrees.
+    let mode = task
+        .options
+        .parallel
+        .as_ref()
+        .map_or(Parallel::Sequential, |(p, _)| p.clone());
+    let ups = sibling_upstreams(task, &mode);
+    for (i, child) in task.children.iter().enumerate() {
+        let mut seen = vec![false; task.children.len()];
+        let mut stack = ups[i].clone();
+        while let Some(j) = stack.pop() {
+            if !seen[j] {
+                seen[j] = true;
+                stack.extend(ups[j].iter().copied());
+            }
+        }
+        let mut scope = own.clone();
+        for (j, sibling) in task.children.iter().enumerate() {
+            if seen[j] {
+                add_subtree_stores(sibling, &mut scope);
+            }
+        }
+        walk(child, scope, out);
+    }
+    if let Some(err) = &task.options.error {
+        let mut scope = own.clone();
+        // A failed group's `^error` sees its descendants' stores; every `^error` sees `error`.
+        for c in &task.children {
+            add_subtree_stores(c, &mut scope);
+        }
+        scope.push(
+            "error",
+            Origin::Error {
+                task: task.full_name.clone(),
+            },
+            None,
+        );
+        walk(err, scope, out);
+    }
+    if let TaskKind::Operator { name, command, .. } = &task.kind {
+        for body in [&task.options.do_task, &task.options.else_do_task]
+            .into_iter()
+            .flatten()
+        {
+            let mut scope = own.clone();
+            match stores::loop_variables(name, command.as_ref()) {
+                Some(vars) => {
+                    for v in vars {
+                        scope.push(
+                            v,
+                            Origin::Loop {
+                                task: task.full_name.clone(),
+                                operator: name.clone(),
+                            },
+                            None,
+                        );
+                    }
+                }
+                // `for_each>: ${...}`: the keys are known only at run time.
+                None => scope.any.push(AnyNameSource {
+                    task: task.full_name.clone(),
+                    operator: name.clone(),
+                }),
+            }
+            walk(body, scope, out);
+        }
+        if let Some(check) = &task.options.check_task {
+            let mut scope = own.clone();
+            add_subtree_stores(task, &mut scope);
+            walk(check, scope, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
