@@ -179,3 +179,31 @@ fn readme_console_examples_match_real_output() {
     }
     assert!(checked >= 1, "no complete README example found");
 }
+
+#[test]
+fn lint_github_format_annotates_each_problem() {
+    let (code, out, _) = wf(&["lint", "testdata/examples/broken", "--format", "github"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn lint_sarif_format() {
+    let (code, out, _) = wf(&["lint", "testdata/examples/broken", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("sarif json");
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 6);
+    assert_eq!(results[0]["ruleId"], "M001");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    let rules = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "S002" && r["name"] == "duplicate-key"));
+}

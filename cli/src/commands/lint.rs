@@ -22,6 +22,10 @@ pub enum Format {
     Human,
     /// A JSON array of `{file, line, column, end_line, end_column, severity, code, message}`.
     Json,
+    /// GitHub Actions workflow commands (`::error file=...`): annotations on pull requests.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 /// Arguments of `wf lint`.
@@ -77,6 +81,21 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             let _ = serde_json::to_writer_pretty(&mut out, &items);
+            let _ = writeln!(out);
+        }
+        Format::Github => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for r in &reports {
+                for d in &r.diagnostics {
+                    let _ = writeln!(out, "{}", github_line(&r.sources, d));
+                }
+            }
+        }
+        Format::Sarif => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let _ = serde_json::to_writer_pretty(&mut out, &sarif(&reports));
             let _ = writeln!(out);
         }
         Format::Human => {
@@ -231,4 +250,102 @@ impl<'a> Files<'a> for SourceFiles<'a> {
             .map_or(f.text.len(), |&s| s as usize);
         Ok(start..end)
     }
+}
+
+/// Escapes GitHub workflow-command data (`%`, CR, LF; and `:`/`,` in properties).
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+fn github_line(sources: &SourceMap, d: &Diagnostic) -> String {
+    let file = sources.get(d.span.file);
+    let (line, col) = file.line_char_col(d.span.start);
+    let (end_line, end_col) = file.line_char_col(d.span.end);
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let name = wf_engine::check::registry::find(d.code).map_or("", |r| r.name);
+    format!(
+        "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+        gh_escape(&display_path(&file.path), true),
+        gh_escape(&format!("{} {name}", d.code), true),
+        gh_escape(&d.message, false)
+    )
+}
+
+fn sarif(reports: &[ProjectReport]) -> serde_sarif::sarif::Sarif {
+    use serde_sarif::sarif as s;
+    let rules: Vec<s::ReportingDescriptor> = wf_engine::check::registry::RULES
+        .iter()
+        .map(|r| {
+            s::ReportingDescriptor::builder()
+                .id(r.code)
+                .name(r.name)
+                .short_description(
+                    s::MultiformatMessageString::builder()
+                        .text(r.summary)
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in reports {
+        for d in &r.diagnostics {
+            let file = r.sources.get(d.span.file);
+            let (line, col) = file.line_char_col(d.span.start);
+            let (end_line, end_col) = file.line_char_col(d.span.end);
+            let region = s::Region::builder()
+                .start_line(line as i64)
+                .start_column(col as i64)
+                .end_line(end_line as i64)
+                .end_column(end_col as i64)
+                .build();
+            let location = s::Location::builder()
+                .physical_location(
+                    s::PhysicalLocation::builder()
+                        .artifact_location(
+                            s::ArtifactLocation::builder()
+                                .uri(display_path(&file.path).replace('\\', "/"))
+                                .build(),
+                        )
+                        .region(region)
+                        .build(),
+                )
+                .build();
+            let level = match d.severity {
+                Severity::Error => s::ResultLevel::Error,
+                Severity::Warning => s::ResultLevel::Warning,
+                Severity::Info => s::ResultLevel::Note,
+            };
+            results.push(
+                s::Result::builder()
+                    .rule_id(d.code)
+                    .level(level)
+                    .message(s::Message::builder().text(d.message.clone()).build())
+                    .locations(vec![location])
+                    .build(),
+            );
+        }
+    }
+    let driver = s::ToolComponent::builder()
+        .name("wf")
+        .version(env!("CARGO_PKG_VERSION"))
+        .rules(rules)
+        .build();
+    let run = s::Run::builder().tool(driver).results(results).build();
+    s::Sarif::builder()
+        .version(serde_json::json!("2.1.0"))
+        .schema("https://json.schemastore.org/sarif-2.1.0.json")
+        .runs(vec![run])
+        .build()
 }
