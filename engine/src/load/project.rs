@@ -336,7 +336,7 @@ mod tests {
         s.file("group/readme.md", "x");
         s.dir("empty");
 
-        let projects = find_projects(&[s.0.clone()]).unwrap_or_default();
+        let projects = find_projects(std::slice::from_ref(&s.0)).unwrap_or_default();
         let roots: Vec<PathBuf> = projects.iter().map(|p| p.root.clone()).collect();
         assert_eq!(
             roots,
@@ -397,7 +397,7 @@ mod tests {
     fn missing_path_is_an_error_naming_it() {
         let s = Scratch::new("missing");
         let p = s.0.join("nope");
-        let e = find_projects(&[p.clone()]).err();
+        let e = find_projects(std::slice::from_ref(&p)).err();
         assert_eq!(
             e.as_ref().map(io::Error::kind),
             Some(io::ErrorKind::NotFound)
@@ -412,7 +412,7 @@ mod tests {
         let s = Scratch::new("loop");
         s.file("p/a.dig", WF);
         let _ = std::os::unix::fs::symlink(&s.0, s.0.join("p/back"));
-        let projects = find_projects(&[s.0.clone()]).unwrap_or_default();
+        let projects = find_projects(std::slice::from_ref(&s.0)).unwrap_or_default();
         let roots: Vec<PathBuf> = projects.iter().map(|p| p.root.clone()).collect();
         assert_eq!(roots, [s.0.join("p")]);
     }

@@ -76,11 +76,7 @@ pub fn implicit_tag(text: &str) -> ImplicitTag {
                     return ImplicitTag::Float;
                 }
             }
-            b'.' => {
-                if is_float(b) {
-                    return ImplicitTag::Float;
-                }
-            }
+            b'.' if is_float(b) => return ImplicitTag::Float,
             b'<' if text == "<<" => return ImplicitTag::Merge,
             b'=' if text == "=" => return ImplicitTag::Value,
             b'!' | b'&' | b'*' if b.len() == 1 => return ImplicitTag::Yaml,
@@ -693,7 +689,7 @@ fn base64_value(c: u8) -> Option<u32> {
 
 /// `Base64Coder.decode(char[])` with its messages.
 fn base64_decode(input: &[u8]) -> Result<Vec<u8>, String> {
-    if input.len() % 4 != 0 {
+    if !input.chunks_exact(4).remainder().is_empty() {
         return Err("Length of Base64 encoded input string is not a multiple of 4.".to_owned());
     }
     let mut end = input.len();
