@@ -76,11 +76,7 @@ pub fn implicit_tag(text: &str) -> ImplicitTag {
                     return ImplicitTag::Float;
                 }
             }
-            b'.' => {
-                if is_float(b) {
-                    return ImplicitTag::Float;
-                }
-            }
+            b'.' if is_float(b) => return ImplicitTag::Float,
             b'<' if text == "<<" => return ImplicitTag::Merge,
             b'=' if text == "=" => return ImplicitTag::Value,
             b'!' | b'&' | b'*' if b.len() == 1 => return ImplicitTag::Yaml,
@@ -126,17 +122,21 @@ pub fn try_resolve_plain(text: &str) -> Result<ValueKind, String> {
 ///
 /// `tag` may be a shorthand (`!!int`), a full tag (`tag:yaml.org,2002:int`) or a verbatim tag
 /// (`!<tag:yaml.org,2002:int>`). Supported: `str`, `int`, `float`, `bool`, `null`, `binary`
-/// (re-encoded as canonical base64, as Jackson writes a `byte[]`), and the non-specific tag `!`
-/// (SnakeYAML resolves it like a plain scalar). Faithful quirks:
+/// (re-encoded as canonical base64, as Jackson writes a `byte[]`), `timestamp` (epoch
+/// milliseconds, as Jackson writes a `java.util.Date`), and the non-specific tag `!` (SnakeYAML
+/// resolves it like a plain scalar). Faithful quirks:
 ///
 /// * `!!int` accepts sexagesimal (`!!int 1:30` = 90) and reports Java's `NumberFormatException`
 ///   text (`For input string: "abc"`, `Zero length BigInteger`, ...; Java 8 wording);
 /// * `!!float` accepts anything `Double.valueOf` does (`1.5f`, `1e3`, `0.5`, hex floats);
 /// * `!!bool` is case-insensitive over `yes/no/true/false/on/off` and yields **null** for anything
 ///   else (SnakeYAML's map lookup returns `null`, it does not throw);
-/// * `!!null` yields null whatever the text.
+/// * `!!null` yields null whatever the text;
+/// * `!!timestamp` is `Calendar`-lenient (`2015-13-01` is 2016-01-01) and fails with
+///   `Unexpected timestamp: X`; dates before 1582-10-15 are computed in the proleptic Gregorian
+///   calendar, where Java would switch to the Julian one.
 ///
-/// Any other tag (`!foo`, `!!timestamp`, `!!set`, ...) is an error worded like digdag's
+/// Any other tag (`!foo`, `!!set`, `!!omap`, ...) is an error worded like digdag's
 /// `could not determine a constructor for the tag !foo`; callers handle `!include` before this.
 pub fn resolve_tagged(tag: &str, text: &str) -> Result<ValueKind, String> {
     if tag == "!" {
@@ -150,6 +150,9 @@ pub fn resolve_tagged(tag: &str, text: &str) -> Result<ValueKind, String> {
         Some("bool") => Ok(construct_bool(text)),
         Some("null") => Ok(ValueKind::Null),
         Some("binary") => construct_binary(text),
+        Some("timestamp") => construct_timestamp(text)
+            .map(ValueKind::Int)
+            .ok_or_else(|| format!("Unexpected timestamp: {text}")),
         Some(n) => Err(format!(
             "could not determine a constructor for the tag tag:yaml.org,2002:{n}"
         )),
@@ -668,6 +671,110 @@ fn parse_hex_double(r: &[u8]) -> Option<f64> {
     Some(v)
 }
 
+/// `ConstructYamlTimestamp` as epoch milliseconds. Matches SnakeYAML's `YMD_REGEXP`
+/// (`yyyy-m?m-d?d`) or `TIMESTAMP_REGEXP`
+/// (`yyyy-m?m-d?d(T|t|[ \t]+)h?h:mm:ss(.f*)?([ \t]*(Z|[-+]h?h(:(mm)?)?))?`), then applies the
+/// fields like a lenient `GregorianCalendar`.
+fn construct_timestamp(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let year = take_digits(b, &mut i, 4, 4)?;
+    expect(b, &mut i, b'-')?;
+    let month = take_digits(b, &mut i, 1, 2)?;
+    expect(b, &mut i, b'-')?;
+    let day = take_digits(b, &mut i, 1, 2)?;
+    let date_days = |year: i64, month: i64, day: i64| {
+        let months = year * 12 + month - 1;
+        days_from_civil(months.div_euclid(12), months.rem_euclid(12) + 1) + day - 1
+    };
+    if i == b.len() {
+        return Some(date_days(year, month, day) * 86_400_000);
+    }
+    if matches!(b[i], b'T' | b't') {
+        i += 1;
+    } else {
+        let start = i;
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let hour = take_digits(b, &mut i, 1, 2)?;
+    expect(b, &mut i, b':')?;
+    let minute = take_digits(b, &mut i, 2, 2)?;
+    expect(b, &mut i, b':')?;
+    let second_start = i;
+    take_digits(b, &mut i, 2, 2)?;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    let fractions: f64 = text[second_start..i].parse().ok()?;
+    let sec = fractions.floor() as i64;
+    let millis = ((fractions - sec as f64) * 1000.0).round() as i64;
+    let mut offset_minutes = 0;
+    if i < b.len() {
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'Z' => i += 1,
+            b'+' | b'-' => {
+                let negative = b[i] == b'-';
+                i += 1;
+                let h = take_digits(b, &mut i, 1, 2)?;
+                let mut m = 0;
+                if i < b.len() && b[i] == b':' {
+                    i += 1;
+                    if i < b.len() {
+                        m = take_digits(b, &mut i, 2, 2)?;
+                    }
+                }
+                // `TimeZone.getTimeZone("GMT+hhmm")` falls back to GMT when out of range.
+                if h <= 23 && m <= 59 {
+                    offset_minutes = if negative { -(h * 60 + m) } else { h * 60 + m };
+                }
+            }
+            _ => return None,
+        }
+        if i != b.len() {
+            return None;
+        }
+    }
+    let seconds = ((hour * 60 + minute - offset_minutes) * 60) + sec;
+    Some(date_days(year, month, day) * 86_400_000 + seconds * 1000 + millis)
+}
+
+/// Between `min` and `max` ASCII digits at `*i` (greedy), as a number.
+fn take_digits(b: &[u8], i: &mut usize, min: usize, max: usize) -> Option<i64> {
+    let start = *i;
+    let mut v = 0i64;
+    while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+        v = v * 10 + i64::from(b[*i] - b'0');
+        *i += 1;
+    }
+    (*i - start >= min).then_some(v)
+}
+
+fn expect(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+    (b.get(*i) == Some(&c)).then(|| *i += 1)
+}
+
+/// Days from 1970-01-01 to the first of `month` (1-12) of `year`, proleptic Gregorian.
+fn days_from_civil(year: i64, month: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// `ConstructYamlBinary`: whitespace removed, decoded with SnakeYAML's `Base64Coder`, then
 /// written back by Jackson as canonical base64.
 fn construct_binary(text: &str) -> Result<ValueKind, String> {
@@ -693,7 +800,7 @@ fn base64_value(c: u8) -> Option<u32> {
 
 /// `Base64Coder.decode(char[])` with its messages.
 fn base64_decode(input: &[u8]) -> Result<Vec<u8>, String> {
-    if input.len() % 4 != 0 {
+    if !input.chunks_exact(4).remainder().is_empty() {
         return Err("Length of Base64 encoded input string is not a multiple of 4.".to_owned());
     }
     let mut end = input.len();
@@ -1094,6 +1201,55 @@ mod tests {
     }
 
     #[test]
+    fn tagged_timestamp() {
+        let t = |x: &str| resolve_tagged("!!timestamp", x);
+        assert_eq!(t("1970-01-01"), Ok(ValueKind::Int(0)));
+        assert_eq!(t("2015-01-01"), Ok(ValueKind::Int(1_420_070_400_000)));
+        assert_eq!(t("2015-1-1"), Ok(ValueKind::Int(1_420_070_400_000)));
+        assert_eq!(t("2000-02-29"), Ok(ValueKind::Int(951_782_400_000)));
+        // Lenient calendar: month 13 and day 32 roll over.
+        assert_eq!(t("2014-13-01"), Ok(ValueKind::Int(1_420_070_400_000)));
+        assert_eq!(t("2014-12-32"), Ok(ValueKind::Int(1_420_070_400_000)));
+        assert_eq!(t("2015-01-00"), Ok(ValueKind::Int(1_419_984_000_000)));
+        assert_eq!(t("1969-12-31"), Ok(ValueKind::Int(-86_400_000)));
+        // Times, fractions and zones (YAML spec examples).
+        assert_eq!(
+            t("2001-12-14t21:59:43.10-05:00"),
+            Ok(ValueKind::Int(1_008_385_183_100))
+        );
+        assert_eq!(
+            t("2001-12-14 21:59:43.10 -5"),
+            Ok(ValueKind::Int(1_008_385_183_100))
+        );
+        assert_eq!(
+            t("2001-12-15T02:59:43.1Z"),
+            Ok(ValueKind::Int(1_008_385_183_100))
+        );
+        assert_eq!(
+            t("2001-12-15 2:59:43.10"),
+            Ok(ValueKind::Int(1_008_385_183_100))
+        );
+        assert_eq!(
+            t("2015-01-01T09:00:00+09:"),
+            Ok(ValueKind::Int(1_420_070_400_000))
+        );
+        assert_eq!(
+            t("2015-01-01T09:00:00+0900"),
+            Err("Unexpected timestamp: 2015-01-01T09:00:00+0900".into())
+        );
+        for bad in [
+            "2015-01",
+            "15-01-01",
+            "2015-01-01T",
+            "2015-01-01 10:00",
+            "2015-01-01 10:00:00 ",
+            "x",
+        ] {
+            assert_eq!(t(bad), Err(format!("Unexpected timestamp: {bad}")), "{bad}");
+        }
+    }
+
+    #[test]
     fn non_specific_and_unknown_tags() {
         assert_eq!(resolve_tagged("!", "123"), Ok(ValueKind::Int(123)));
         assert_eq!(resolve_tagged("!", "x"), Ok(s("x")));
@@ -1102,8 +1258,8 @@ mod tests {
             Err("could not determine a constructor for the tag !foo".into())
         );
         assert_eq!(
-            resolve_tagged("!!timestamp", "2015-01-01"),
-            Err("could not determine a constructor for the tag tag:yaml.org,2002:timestamp".into())
+            resolve_tagged("!!set", "a"),
+            Err("could not determine a constructor for the tag tag:yaml.org,2002:set".into())
         );
     }
 }
