@@ -207,3 +207,13 @@ fn lint_sarif_format() {
         .iter()
         .any(|r| r["id"] == "S002" && r["name"] == "duplicate-key"));
 }
+
+#[test]
+fn lint_skips_include_fragments_of_an_enclosing_project() {
+    let (code, out, _) = wf(&["lint", "testdata/projects", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim(), "[]");
+    // Linted alone, the fragment is (rightly) not a valid workflow.
+    let (code, _, _) = wf(&["lint", "testdata/projects/with_fragments/config/vars.dig"]);
+    assert_eq!(code, 1);
+}

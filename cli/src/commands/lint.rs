@@ -5,11 +5,10 @@ use codespan_reporting::diagnostic::{
 };
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
-use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wf_engine::check::{lint_project, ProjectReport};
+use wf_engine::check::{lint_projects, ProjectReport};
 use wf_engine::load::project::find_projects;
 use wf_engine::load::DiskFileSystem;
 use wf_engine::source::SourceMap;
@@ -52,10 +51,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
     }
     let projects = find_projects(&args.paths).map_err(|e| e.to_string())?;
     let fs = DiskFileSystem;
-    let reports: Vec<ProjectReport> = projects
-        .par_iter()
-        .map(|p| lint_project(&fs, &p.root, &p.workflows))
-        .collect();
+    let reports: Vec<ProjectReport> = lint_projects(&fs, &projects);
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut failed = false;

@@ -67,6 +67,65 @@ pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> 
     }
 }
 
+/// Lints several projects in parallel. A `.dig` file of a nested project that a workflow of an
+/// enclosing project `!include`s is a fragment, not a workflow (digdag never loads it as one),
+/// so it is linted only through the include.
+pub fn lint_projects(
+    fs: &dyn FileSystem,
+    projects: &[crate::load::project::Project],
+) -> Vec<ProjectReport> {
+    use rayon::prelude::*;
+    use std::collections::{HashMap, HashSet};
+    let mut reports: Vec<ProjectReport> = projects
+        .par_iter()
+        .map(|p| lint_project(fs, &p.root, &p.workflows))
+        .collect();
+    let included: HashMap<PathBuf, HashSet<PathBuf>> = reports
+        .iter()
+        .map(|r| {
+            let files = r
+                .sources
+                .iter()
+                .filter(|(_, f)| f.included_from.is_some())
+                .map(|(_, f)| crate::load::normalize_path(&f.path))
+                .collect();
+            (r.root.clone(), files)
+        })
+        .collect();
+    let parents: HashMap<&Path, Option<&Path>> = projects
+        .iter()
+        .map(|p| (p.root.as_path(), p.parent.as_deref()))
+        .collect();
+    for (i, p) in projects.iter().enumerate() {
+        let mut fragments: HashSet<PathBuf> = HashSet::new();
+        let mut cur = p.parent.as_deref();
+        let mut guard = 0;
+        while let Some(parent) = cur {
+            if let Some(files) = included.get(parent) {
+                fragments.extend(files.iter().cloned());
+            }
+            cur = parents.get(parent).copied().flatten();
+            guard += 1;
+            if guard > 256 {
+                break;
+            }
+        }
+        if fragments.is_empty() {
+            continue;
+        }
+        let keep: Vec<PathBuf> = p
+            .workflows
+            .iter()
+            .filter(|w| !fragments.contains(&crate::load::normalize_path(w)))
+            .cloned()
+            .collect();
+        if keep.len() != p.workflows.len() {
+            reports[i] = lint_project(fs, &p.root, &keep);
+        }
+    }
+    reports
+}
+
 /// Checks a workflow's `schedule:` entry; every problem also points at the `schedule:` key.
 fn check_schedule(schedule: &crate::load::Entry, diagnostics: &mut Vec<Diagnostic>) {
     let (_, found) = crate::schedule::parse_schedule(&schedule.value);

@@ -215,7 +215,7 @@ fn include(
 }
 
 /// Lexically normalizes a path (`a/./b/../c` -> `a/c`), like Java's `Path.normalize`.
-pub(crate) fn normalize(p: &Path) -> PathBuf {
+pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

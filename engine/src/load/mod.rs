@@ -12,6 +12,7 @@ pub mod project;
 pub mod scalar;
 pub mod value;
 
+pub use include::normalize as normalize_path;
 pub use value::{Entry, Object, Value, ValueKind};
 
 use crate::check::registry as rules;
