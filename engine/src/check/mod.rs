@@ -4,6 +4,7 @@
 //! workflows of one project and returns all diagnostics, sorted and de-duplicated.
 
 pub mod registry;
+pub mod rules;
 
 pub use registry::{Rule, RULES};
 
@@ -44,6 +45,7 @@ pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> 
             Ok((file, Some(value))) => {
                 let name = workflow_name(root, path);
                 let wf = model::compile_workflow(&name, file, &value, &mut loader.diagnostics);
+                rules::run_all(&wf, &mut loader.diagnostics);
                 if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
                     check_schedule(schedule, &mut loader.diagnostics);
                 }

@@ -55,6 +55,8 @@ rules! {
     INVALID_TIMEZONE = "M012", "invalid-timezone", Error, "`timezone` is not a zone Java's `ZoneId.of` accepts.";
     INVALID_SCHEDULE = "T001", "invalid-schedule", Error, "A `schedule:` that digdag's scheduler rejects.";
     SCHEDULE_UNUSED_KEY = "T002", "schedule-unused-key", Error, "A `schedule:` key the scheduler does not use (digdag rejects it on push).";
+    INVALID_SLA = "T003", "invalid-sla", Error, "An `sla:` without exactly one valid `time` or `duration`.";
+    INVALID_RETRY = "R001", "invalid-retry", Error, "`_retry` is not a count or `{limit, interval, interval_type, max_interval}`.";
 }
 
 /// The rule with this code or name.
