@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod plan;
 pub mod schedule;
+pub mod schema;
 pub mod scope;
 pub mod source;
 pub mod suggest;
