@@ -194,7 +194,7 @@ fn lint_sarif_format() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("sarif json");
     assert_eq!(v["version"], "2.1.0");
     let results = v["runs"][0]["results"].as_array().expect("results");
-    assert_eq!(results.len(), 6);
+    assert_eq!(results.len(), 8);
     assert_eq!(results[0]["ruleId"], "M001");
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],

@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{FileSystem, Loader};
 use crate::model::{self, Workflow};
 use crate::source::SourceMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Everything `wf lint` learned about one project.
@@ -26,6 +27,8 @@ pub struct ProjectReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Files that could not be read at all, with the reason.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// Workflow files that some workflow `call>`s (normalized paths).
+    pub called: HashSet<PathBuf>,
 }
 
 /// The workflow name of `file` in the project at `root`: its relative path without `.dig`.
@@ -37,23 +40,42 @@ pub fn workflow_name(root: &Path, file: &Path) -> String {
 
 /// Lints the `workflows` (paths of `.dig` files) of the project at `root`.
 pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> ProjectReport {
+    lint_project_with(fs, root, workflows, &HashSet::new())
+}
+
+/// Like [`lint_project`]; `called` holds files that workflows of an enclosing project
+/// `call>`, so they run with their caller's parameters.
+pub fn lint_project_with(
+    fs: &dyn FileSystem,
+    root: &Path,
+    workflows: &[PathBuf],
+    called: &HashSet<PathBuf>,
+) -> ProjectReport {
     let mut loader = Loader::new(fs);
-    let mut out = Vec::new();
+    let mut loaded = Vec::new();
     let mut unreadable = Vec::new();
     for path in workflows {
         match loader.load_workflow(path) {
             Ok((file, Some(value))) => {
                 let name = workflow_name(root, path);
                 let wf = model::compile_workflow(&name, file, &value, &mut loader.diagnostics);
-                rules::run_all(&wf, &mut loader.diagnostics);
                 if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
                     check_schedule(schedule, &mut loader.diagnostics);
                 }
-                out.push(wf);
+                loaded.push((path.clone(), wf));
             }
             Ok((_, None)) => {}
             Err(e) => unreadable.push((path.clone(), e.to_string())),
         }
+    }
+    // Workflows that another workflow `call>`s get their caller's parameters at run time.
+    let mut called: HashSet<PathBuf> = called.clone();
+    for (path, wf) in &loaded {
+        called.extend(call_targets(root, path, wf));
+    }
+    for (path, wf) in &loaded {
+        let is_called = called.contains(&crate::load::normalize_path(path));
+        rules::run_all(wf, path, root, fs, is_called, &mut loader.diagnostics);
     }
     let mut diagnostics = std::mem::take(&mut loader.diagnostics);
     diagnostics.sort_by(|a, b| {
@@ -63,10 +85,39 @@ pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> 
     ProjectReport {
         root: root.to_path_buf(),
         sources: loader.sources,
-        workflows: out,
+        workflows: loaded.into_iter().map(|(_, wf)| wf).collect(),
         diagnostics,
         unreadable,
+        called,
     }
+}
+
+/// Files the literal `call>` tasks of `wf` name, resolved from the project root and from the
+/// calling file's directory (normalized).
+pub fn call_targets(root: &Path, path: &Path, wf: &Workflow) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    rules::all_tasks(&wf.root, &mut |t| {
+        if t.operator() != Some("call") {
+            return;
+        }
+        if let model::TaskKind::Operator {
+            command: Some(c), ..
+        } = &t.kind
+        {
+            if let Some(target) = c.as_str().filter(|s| !s.contains("${")) {
+                let file = if target.ends_with(".dig") {
+                    target.to_string()
+                } else {
+                    format!("{target}.dig")
+                };
+                out.push(crate::load::normalize_path(&root.join(&file)));
+                if let Some(dir) = path.parent() {
+                    out.push(crate::load::normalize_path(&dir.join(&file)));
+                }
+            }
+        }
+    });
+    out
 }
 
 /// Lints several projects in parallel. A `.dig` file of a nested project that a workflow of an
@@ -77,7 +128,7 @@ pub fn lint_projects(
     projects: &[crate::load::project::Project],
 ) -> Vec<ProjectReport> {
     use rayon::prelude::*;
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
     let mut reports: Vec<ProjectReport> = projects
         .par_iter()
         .map(|p| lint_project(fs, &p.root, &p.workflows))
@@ -94,17 +145,25 @@ pub fn lint_projects(
             (r.root.clone(), files)
         })
         .collect();
+    let called_by: HashMap<PathBuf, HashSet<PathBuf>> = reports
+        .iter()
+        .map(|r| (r.root.clone(), r.called.clone()))
+        .collect();
     let parents: HashMap<&Path, Option<&Path>> = projects
         .iter()
         .map(|p| (p.root.as_path(), p.parent.as_deref()))
         .collect();
     for (i, p) in projects.iter().enumerate() {
         let mut fragments: HashSet<PathBuf> = HashSet::new();
+        let mut called_above: HashSet<PathBuf> = HashSet::new();
         let mut cur = p.parent.as_deref();
         let mut guard = 0;
         while let Some(parent) = cur {
             if let Some(files) = included.get(parent) {
                 fragments.extend(files.iter().cloned());
+            }
+            if let Some(files) = called_by.get(parent) {
+                called_above.extend(files.iter().cloned());
             }
             cur = parents.get(parent).copied().flatten();
             guard += 1;
@@ -112,7 +171,7 @@ pub fn lint_projects(
                 break;
             }
         }
-        if fragments.is_empty() {
+        if fragments.is_empty() && called_above.is_empty() {
             continue;
         }
         let keep: Vec<PathBuf> = p
@@ -121,8 +180,12 @@ pub fn lint_projects(
             .filter(|w| !fragments.contains(&crate::load::normalize_path(w)))
             .cloned()
             .collect();
-        if keep.len() != p.workflows.len() {
-            reports[i] = lint_project(fs, &p.root, &keep);
+        let newly_called = p
+            .workflows
+            .iter()
+            .any(|w| called_above.contains(&crate::load::normalize_path(w)));
+        if keep.len() != p.workflows.len() || newly_called {
+            reports[i] = lint_project_with(fs, &p.root, &keep, &called_above);
         }
     }
     reports

@@ -2,6 +2,10 @@
 //!
 //! Codes are stable: once released, a code keeps its meaning. The README's rule table is
 //! generated from [`RULES`] (`wf rules --markdown`), and a test keeps it in sync.
+//!
+//! Severity policy: `error` means digdag rejects the workflow before running anything (its
+//! loader, compiler or scheduler); `warning` means digdag accepts it but the task will fail,
+//! or misbehave, when it runs. `wf lint --strict` fails on warnings too.
 
 use crate::diagnostic::Severity;
 
@@ -55,8 +59,15 @@ rules! {
     INVALID_TIMEZONE = "M012", "invalid-timezone", Error, "`timezone` is not a zone Java's `ZoneId.of` accepts.";
     INVALID_SCHEDULE = "T001", "invalid-schedule", Error, "A `schedule:` that digdag's scheduler rejects.";
     SCHEDULE_UNUSED_KEY = "T002", "schedule-unused-key", Error, "A `schedule:` key the scheduler does not use (digdag rejects it on push).";
-    INVALID_SLA = "T003", "invalid-sla", Error, "An `sla:` without exactly one valid `time` or `duration`.";
-    INVALID_RETRY = "R001", "invalid-retry", Error, "`_retry` is not a count or `{limit, interval, interval_type, max_interval}`.";
+    INVALID_SLA = "T003", "invalid-sla", Warning, "An `sla:` without exactly one valid `time` or `duration`.";
+    INVALID_RETRY = "R001", "invalid-retry", Warning, "`_retry` is not a count or `{limit, interval, interval_type, max_interval}`.";
+    UNKNOWN_OPERATOR = "O001", "unknown-operator", Warning, "An operator digdag does not know (a typo, or an undeclared plugin).";
+    UNKNOWN_PARAMETER = "O002", "unknown-parameter", Warning, "A key the task's operator does not read, or a misspelled directive.";
+    MISSING_PARAMETER = "O003", "missing-parameter", Warning, "A required operator parameter is set nowhere (task, enclosing `_export`, nested config).";
+    INVALID_PARAMETER_VALUE = "O004", "invalid-parameter-value", Warning, "A parameter value of the wrong type or not among the allowed values.";
+    EXCLUSIVE_PARAMETERS = "O005", "exclusive-parameters", Warning, "Parameters that cannot be used together (`create_table` with `insert_into`).";
+    OPERATOR_USAGE = "O006", "operator-usage", Warning, "Operator-specific misuse (`if>` without `_do`, `for_range>` step and slices, ...).";
+    MISSING_FILE = "F001", "missing-file", Warning, "A file the task needs does not exist (query, `call>` target, `py>` module, ...).";
 }
 
 /// The rule with this code or name.

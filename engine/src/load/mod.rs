@@ -29,6 +29,17 @@ use std::sync::Arc;
 pub trait FileSystem: Sync {
     /// The bytes of `path`.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+
+    /// Whether `path` is an existing regular file.
+    fn is_file(&self, path: &Path) -> bool {
+        self.read(path).is_ok()
+    }
+
+    /// Whether `path` is an existing directory.
+    fn is_dir(&self, path: &Path) -> bool {
+        let _ = path;
+        false
+    }
 }
 
 /// The real file system.
@@ -45,6 +56,14 @@ impl FileSystem for DiskFileSystem {
             ));
         }
         std::fs::read(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
     }
 }
 
@@ -72,6 +91,14 @@ impl FileSystem for MemoryFileSystem {
             .get(path)
             .cloned()
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.contains_key(path)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.files.keys().any(|p| p.starts_with(path) && p != path)
     }
 }
 

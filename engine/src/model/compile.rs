@@ -220,6 +220,7 @@ impl Compiler<'_> {
         let mut operator_keys: Vec<&Entry> = Vec::new();
         let mut task_entries: Vec<&Entry> = Vec::new();
         let mut params = Vec::new();
+        let mut directive_keys = Vec::new();
         for e in &body.entries {
             let key = e.key.as_str();
             if key.starts_with('+') {
@@ -260,6 +261,9 @@ impl Compiler<'_> {
                 }
                 _ => {}
             }
+            if key.starts_with('_') && !key.ends_with('>') {
+                directive_keys.push((e.key.clone(), e.key_span));
+            }
             if !key.starts_with('_') && !matches!(key, "timezone" | "schedule" | "sla")
                 || key.ends_with('>')
             {
@@ -274,6 +278,7 @@ impl Compiler<'_> {
             kind: TaskKind::Group,
             options,
             params,
+            directive_keys,
             children: Vec::new(),
         };
         if task.options.disabled {

@@ -39,6 +39,8 @@ pub struct Task {
     pub options: TaskOptions,
     /// Other keys (operator parameters) in order.
     pub params: Vec<crate::load::Entry>,
+    /// Every `_key` written in the body (directives, and typos of them), with its span.
+    pub directive_keys: Vec<(String, Span)>,
     /// Child tasks in order (empty for operator tasks).
     pub children: Vec<Task>,
 }

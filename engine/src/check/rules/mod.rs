@@ -1,23 +1,59 @@
-//! Semantic rules over a compiled workflow, one file per rule (each with its own tests).
+//! Semantic rules over a compiled workflow, one file per rule family (each with its own tests).
 //! Load- and compile-time rules (syntax, includes, task structure) are reported by the stages
 //! that detect them; the rules here run after the model is built.
 
+mod files;
+mod operators;
+mod params;
 mod retry;
 mod sla;
 
+pub use params::is_duration;
+
 use crate::diagnostic::Diagnostic;
+use crate::load::FileSystem;
 use crate::model::{Task, Workflow};
+use crate::scope::{task_scopes, Scope};
+use std::path::Path;
 
 /// What a rule sees.
 pub struct RuleContext<'a> {
     pub workflow: &'a Workflow,
+    /// The workflow file.
+    pub workflow_path: &'a Path,
+    /// The project directory.
+    pub project_root: &'a Path,
+    /// For file checks.
+    pub fs: &'a dyn FileSystem,
+    /// The scope of every task (main tree, `_error`, generated bodies).
+    pub scopes: Vec<(&'a Task, Scope)>,
+    /// Whether another workflow `call>`s this one (then its caller's `_export`s also apply,
+    /// so parameters and variables missing here may come from there).
+    pub called: bool,
 }
 
 /// Runs every semantic rule on `wf`.
-pub fn run_all(wf: &Workflow, out: &mut Vec<Diagnostic>) {
-    let cx = RuleContext { workflow: wf };
+pub fn run_all(
+    wf: &Workflow,
+    workflow_path: &Path,
+    project_root: &Path,
+    fs: &dyn FileSystem,
+    called: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let cx = RuleContext {
+        workflow: wf,
+        workflow_path,
+        project_root,
+        fs,
+        scopes: task_scopes(wf),
+        called,
+    };
     retry::check(&cx, out);
     sla::check(&cx, out);
+    operators::check(&cx, out);
+    params::check(&cx, out);
+    files::check(&cx, out);
 }
 
 /// Visits every task, including `_error` tasks and generated `_do`/`_else_do`/`_check` bodies.
@@ -38,7 +74,6 @@ pub fn all_tasks<'a>(task: &'a Task, f: &mut dyn FnMut(&'a Task)) {
 #[cfg(test)]
 pub(crate) fn lint_text(text: &str) -> Vec<Diagnostic> {
     use crate::load::MemoryFileSystem;
-    use std::path::Path;
     let mut fs = MemoryFileSystem::new();
     fs.insert("/p/wf.dig", text);
     super::lint_project(
