@@ -217,3 +217,11 @@ fn lint_skips_include_fragments_of_an_enclosing_project() {
     let (code, _, _) = wf(&["lint", "testdata/projects/with_fragments/config/vars.dig"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn lint_strict_fails_on_warnings() {
+    let (code, _, _) = wf(&["lint", "testdata/rules/O001/fail.dig"]);
+    assert_eq!(code, 0, "warnings alone pass by default");
+    let (code, _, _) = wf(&["lint", "testdata/rules/O001/fail.dig", "--strict"]);
+    assert_eq!(code, 1);
+}

@@ -37,12 +37,16 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Also exit with 1 when there are warnings (problems digdag only hits at run time).
+    #[arg(long)]
+    strict: bool,
     /// Color: auto, always or never.
     #[arg(long, default_value = "auto")]
     color: String,
 }
 
-/// Runs `wf lint`: exit 0 without errors, 1 with errors, 2 when linting itself failed.
+/// Runs `wf lint`: exit 0 without errors, 1 with errors (or warnings with `--strict`), 2 when
+/// linting itself failed.
 pub fn run(args: LintArgs) -> Result<ExitCode, String> {
     for p in &args.paths {
         if !p.exists() {
@@ -132,7 +136,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
     }
     Ok(if failed {
         ExitCode::from(2)
-    } else if errors > 0 {
+    } else if errors > 0 || (args.strict && warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
