@@ -1,10 +1,12 @@
 //! Every rule has fixtures in `testdata/rules/<CODE>/`: each `fail*.dig` must report the rule
 //! (its diagnostics are snapshotted), each `pass*.dig` must report no error at all.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use wf_engine::check::{lint_project, registry::RULES, ProjectReport};
+use wf_engine::check::{lint_project_with, registry::RULES, LintOptions, ProjectReport};
 use wf_engine::load::DiskFileSystem;
+use wf_engine::schema::Target;
 use wf_engine::Severity;
 
 fn rules_dir() -> PathBuf {
@@ -12,8 +14,19 @@ fn rules_dir() -> PathBuf {
     dir.canonicalize().unwrap_or(dir)
 }
 
+/// Lints one fixture; a `target` file in the rule's folder selects `--target`.
 fn lint(dir: &Path, file: &Path) -> ProjectReport {
-    lint_project(&DiskFileSystem, dir, &[file.to_path_buf()])
+    let mut options = LintOptions::default();
+    if let Ok(t) = std::fs::read_to_string(dir.join("target")) {
+        options.target = Target::parse(t.trim()).expect("valid target file");
+    }
+    lint_project_with(
+        &DiskFileSystem,
+        dir,
+        &[file.to_path_buf()],
+        &HashSet::new(),
+        &options,
+    )
 }
 
 /// `file:line:col: severity[code]: message`, labels and fixes indented below.

@@ -8,7 +8,7 @@ use codespan_reporting::term::{self, termcolor};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wf_engine::check::{lint_projects, ProjectReport};
+use wf_engine::check::{lint_projects, LintOptions, ProjectReport};
 use wf_engine::load::project::find_projects;
 use wf_engine::load::DiskFileSystem;
 use wf_engine::source::SourceMap;
@@ -37,6 +37,10 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Where the workflows run: `digdag` (default) or `treasure-workflow` (also reports what
+    /// the hosted service does not allow, and accepts its `trigger:`).
+    #[arg(long, default_value = "digdag")]
+    target: String,
     /// Also exit with 1 when there are warnings (problems digdag only hits at run time).
     #[arg(long)]
     strict: bool,
@@ -55,7 +59,14 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
     }
     let projects = find_projects(&args.paths).map_err(|e| e.to_string())?;
     let fs = DiskFileSystem;
-    let reports: Vec<ProjectReport> = lint_projects(&fs, &projects);
+    let target = wf_engine::schema::Target::parse(&args.target).ok_or_else(|| {
+        format!(
+            "unknown --target {:?} (use digdag or treasure-workflow)",
+            args.target
+        )
+    })?;
+    let options = LintOptions { target };
+    let reports: Vec<ProjectReport> = lint_projects(&fs, &projects, &options);
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut failed = false;

@@ -40,7 +40,20 @@ pub fn workflow_name(root: &Path, file: &Path) -> String {
 
 /// Lints the `workflows` (paths of `.dig` files) of the project at `root`.
 pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> ProjectReport {
-    lint_project_with(fs, root, workflows, &HashSet::new())
+    lint_project_with(
+        fs,
+        root,
+        workflows,
+        &HashSet::new(),
+        &LintOptions::default(),
+    )
+}
+
+/// How to lint.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    /// Where the workflows will run (`--target`).
+    pub target: crate::schema::Target,
 }
 
 /// Like [`lint_project`]; `called` holds files that workflows of an enclosing project
@@ -50,6 +63,7 @@ pub fn lint_project_with(
     root: &Path,
     workflows: &[PathBuf],
     called: &HashSet<PathBuf>,
+    options: &LintOptions,
 ) -> ProjectReport {
     let mut loader = Loader::new(fs);
     let mut loaded = Vec::new();
@@ -58,7 +72,13 @@ pub fn lint_project_with(
         match loader.load_workflow(path) {
             Ok((file, Some(value))) => {
                 let name = workflow_name(root, path);
-                let wf = model::compile_workflow(&name, file, &value, &mut loader.diagnostics);
+                let wf = model::compile_workflow_for(
+                    &name,
+                    file,
+                    &value,
+                    options.target,
+                    &mut loader.diagnostics,
+                );
                 if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
                     check_schedule(schedule, &mut loader.diagnostics);
                 }
@@ -75,7 +95,15 @@ pub fn lint_project_with(
     }
     for (path, wf) in &loaded {
         let is_called = called.contains(&crate::load::normalize_path(path));
-        rules::run_all(wf, path, root, fs, is_called, &mut loader.diagnostics);
+        rules::run_all(
+            wf,
+            path,
+            root,
+            fs,
+            is_called,
+            options.target,
+            &mut loader.diagnostics,
+        );
     }
     let mut diagnostics = std::mem::take(&mut loader.diagnostics);
     diagnostics.sort_by(|a, b| {
@@ -126,12 +154,13 @@ pub fn call_targets(root: &Path, path: &Path, wf: &Workflow) -> Vec<PathBuf> {
 pub fn lint_projects(
     fs: &dyn FileSystem,
     projects: &[crate::load::project::Project],
+    options: &LintOptions,
 ) -> Vec<ProjectReport> {
     use rayon::prelude::*;
     use std::collections::HashMap;
     let mut reports: Vec<ProjectReport> = projects
         .par_iter()
-        .map(|p| lint_project(fs, &p.root, &p.workflows))
+        .map(|p| lint_project_with(fs, &p.root, &p.workflows, &HashSet::new(), options))
         .collect();
     let included: HashMap<PathBuf, HashSet<PathBuf>> = reports
         .iter()
@@ -185,7 +214,7 @@ pub fn lint_projects(
             .iter()
             .any(|w| called_above.contains(&crate::load::normalize_path(w)));
         if keep.len() != p.workflows.len() || newly_called {
-            reports[i] = lint_project_with(fs, &p.root, &keep, &called_above);
+            reports[i] = lint_project_with(fs, &p.root, &keep, &called_above, options);
         }
     }
     reports

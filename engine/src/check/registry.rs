@@ -67,6 +67,7 @@ rules! {
     INVALID_PARAMETER_VALUE = "O004", "invalid-parameter-value", Warning, "A parameter value of the wrong type or not among the allowed values.";
     EXCLUSIVE_PARAMETERS = "O005", "exclusive-parameters", Warning, "Parameters that cannot be used together (`create_table` with `insert_into`).";
     OPERATOR_USAGE = "O006", "operator-usage", Warning, "Operator-specific misuse (`if>` without `_do`, `for_range>` step and slices, ...).";
+    TARGET_PROFILE = "P001", "target-profile", Error, "With `--target treasure-workflow`: what the hosted service does not run, and its `trigger:`.";
     MISSING_FILE = "F001", "missing-file", Warning, "A file the task needs does not exist (query, `call>` target, `py>` module, ...).";
 }
 

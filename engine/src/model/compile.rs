@@ -6,6 +6,7 @@ use super::{Parallel, Task, TaskKind, TaskOptions, Workflow};
 use crate::check::registry as rules;
 use crate::diagnostic::Diagnostic;
 use crate::load::{Entry, Object, Value, ValueKind};
+use crate::schema::Target;
 use crate::source::{FileId, Span};
 use crate::suggest::did_you_mean;
 
@@ -45,7 +46,20 @@ pub fn compile_workflow(
     root: &Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Workflow {
+    compile_workflow_for(name, file, root, Target::Digdag, diagnostics)
+}
+
+/// Like [`compile_workflow`], for a target: Treasure Workflow also accepts the top-level
+/// `trigger:`.
+pub fn compile_workflow_for(
+    name: &str,
+    file: FileId,
+    root: &Value,
+    target: Target,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Workflow {
     let mut c = Compiler { diagnostics };
+    let mut trigger = None;
     let file_span = Span::new(file, 0, 0);
     if let Err(msg) = names::check_workflow_name(name) {
         c.push(Diagnostic::new(
@@ -104,8 +118,19 @@ pub fn compile_workflow(
                     format!("Parameter '{key}' is required but null"),
                 ));
             }
+        } else if key == "trigger" && target == Target::TreasureWorkflow {
+            trigger = Some(e.value.clone());
         } else {
             let mut msg = format!("Workflow '{name}' includes unknown keys: [{key}]");
+            if key == "trigger" {
+                msg.push_str(": `trigger` is a Treasure Workflow feature; lint with `--target treasure-workflow`");
+                c.push(Diagnostic::new(
+                    &rules::UNKNOWN_TOP_LEVEL_KEY,
+                    e.key_span,
+                    msg,
+                ));
+                continue;
+            }
             let cands = did_you_mean(key, TOP_LEVEL_KEYS.iter().copied());
             let mut d;
             if let Some(best) = cands.first() {
@@ -148,6 +173,7 @@ pub fn compile_workflow(
         file,
         timezone,
         root: root_task,
+        trigger,
     }
 }
 

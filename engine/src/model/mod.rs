@@ -6,7 +6,7 @@ mod compile;
 pub mod names;
 pub mod timezone;
 
-pub use compile::compile_workflow;
+pub use compile::{compile_workflow, compile_workflow_for};
 
 use crate::load::Value;
 use crate::source::{FileId, Span};
@@ -22,6 +22,8 @@ pub struct Workflow {
     pub timezone: Option<(String, Span)>,
     /// The root task `+<name>`, a group holding the top-level tasks.
     pub root: Task,
+    /// Treasure Workflow's top-level `trigger:` (only with that target).
+    pub trigger: Option<Value>,
 }
 
 /// A task: a group (children) or an operator task (`type>: command`).

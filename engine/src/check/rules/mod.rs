@@ -5,6 +5,7 @@
 mod files;
 mod operators;
 mod params;
+mod profile;
 mod retry;
 mod sla;
 
@@ -30,6 +31,8 @@ pub struct RuleContext<'a> {
     /// Whether another workflow `call>`s this one (then its caller's `_export`s also apply,
     /// so parameters and variables missing here may come from there).
     pub called: bool,
+    /// Where the workflows will run.
+    pub target: crate::schema::Target,
 }
 
 /// Runs every semantic rule on `wf`.
@@ -39,6 +42,7 @@ pub fn run_all(
     project_root: &Path,
     fs: &dyn FileSystem,
     called: bool,
+    target: crate::schema::Target,
     out: &mut Vec<Diagnostic>,
 ) {
     let cx = RuleContext {
@@ -48,12 +52,14 @@ pub fn run_all(
         fs,
         scopes: task_scopes(wf),
         called,
+        target,
     };
     retry::check(&cx, out);
     sla::check(&cx, out);
     operators::check(&cx, out);
     params::check(&cx, out);
     files::check(&cx, out);
+    profile::check(&cx, out);
 }
 
 /// Visits every task, including `_error` tasks and generated `_do`/`_else_do`/`_check` bodies.

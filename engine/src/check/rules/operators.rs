@@ -61,7 +61,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             return;
         };
         let Some(spec) = schema::operator(name) else {
-            if plugins || name.contains("${") {
+            if plugins
+                || name.contains("${")
+                || schema::profile::target_only_operator(cx.target, name)
+            {
                 return;
             }
             let names = schema::operators().iter().map(|o| o.name);
