@@ -12,6 +12,7 @@ pub mod schedule;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod template;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use source::{FileId, Span};
