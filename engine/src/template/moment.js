@@ -255,9 +255,6 @@
     this._tzm = config._tzm;
     this._d = new NativeDate(config._d != null ? getTime.call(config._d) : NaN);
     this._isValid = config._isValid !== false && !isNaN(getTime.call(this._d));
-    if (config._nextDay) {
-      this.add(1, 'd');
-    }
   }
   function isMoment(obj) { return obj instanceof Moment || (obj != null && obj._isAMomentObject != null); }
 
@@ -630,7 +627,6 @@
       if (config._overflowWeekday && overflow === -1) overflow = 8;
       if (overflow !== -1) config._invalid = true;
     }
-    if (config._invalid) config._isValid = false;
     return config;
   }
 
@@ -749,7 +745,12 @@
     if (match[7]) arr.push(parseInt(match[7], 10));
     if (match[1]) {
       var provided = locale.weekdaysShort.indexOf(match[1]);
-      if (provided !== new Date(arr[0], arr[1], arr[2]).getDay()) { config._isValid = false; return; }
+      if (provided !== new Date(arr[0], arr[1], arr[2]).getDay()) {
+        // Invalid for good (moment's weekdayMismatch flag), even after the Date fallback.
+        config._invalid = true;
+        config._isValid = false;
+        return;
+      }
     }
     config._a = arr;
     if (match[8]) config._tzm = obsOffsets[match[8]];
@@ -797,7 +798,7 @@
     for (i = 0; i < config._f.length; i++) {
       temp = { _i: config._i, _f: config._f[i], _useUTC: config._useUTC, _isUTC: config._isUTC, _strict: config._strict };
       configFromStringAndFormat(temp);
-      if (!(temp._isValid !== false && temp._d && !isNaN(getTime.call(temp._d)))) continue;
+      if (!(temp._isValid !== false && !temp._invalid && temp._d && !isNaN(getTime.call(temp._d)))) continue;
       score = temp._charsLeftOver;
       if (bestScore == null || score < bestScore) { bestScore = score; best = temp; }
     }
@@ -823,7 +824,7 @@
     } else {
       configFromInput(config);
     }
-    if (config._isValid === false || !config._d || isNaN(getTime.call(config._d))) {
+    if (config._isValid === false || config._invalid || !config._d || isNaN(getTime.call(config._d))) {
       config._isValid = false;
       config._d = new NativeDate(NaN);
     }
@@ -1199,9 +1200,9 @@
   proto.toJSON = function () { return this.isValid() ? this.toISOString() : null; };
   proto.inspect = function () {
     if (!this.isValid()) return 'moment.invalid(/* ' + this._i + ' */)';
-    var func = this._isUTC ? (this._offset === 0 ? 'moment.utc' : 'moment.parseZone') : 'moment';
+    var func = this._isUTC ? (this.utcOffset() === 0 ? 'moment.utc' : 'moment.parseZone') : 'moment';
     var year = (0 <= this.year() && this.year() <= 9999) ? 'YYYY' : 'YYYYYY';
-    return formatMoment(this, '[' + func + '("]' + year + '-MM-DD[T]HH:mm:ss.SSS' + (this._isUTC ? 'Z' : '[Z]') + '[")]');
+    return formatMoment(this, '[' + func + '("]' + year + '-MM-DD[T]HH:mm:ss.SSS' + (this._isUTC ? 'Z' : '') + '[")]');
   };
   proto.locale = function (key) { return key === undefined ? 'en' : this; };
   proto.localeData = function () { return localeData; };
@@ -1322,4 +1323,4 @@
   hooks.prototype = proto;
 
   g.moment = hooks;
-})(this);
+})(globalThis);

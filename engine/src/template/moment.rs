@@ -121,8 +121,33 @@ pub fn install(ctx: &Ctx<'_>, tz: TimeZone, now_ms: i64) -> rquickjs::Result<()>
         Function::new(ctx.clone(), move |ms: f64| abbreviation(&tz, ms))?,
     )?;
     g.set("__wf_now", now_ms as f64)?;
-    ctx.eval::<(), _>(MOMENT_JS)?;
+    match bytecode() {
+        Some(bytes) => {
+            // SAFETY: `bytes` was written by `Module::write` of this same QuickJS build, in
+            // this process (see `bytecode`), which is what `Module::load` requires.
+            let module = unsafe { rquickjs::Module::load(ctx.clone(), bytes)? };
+            let (_, promise) = module.eval()?;
+            promise.finish::<()>()?;
+        }
+        None => ctx.eval::<(), _>(MOMENT_JS)?,
+    }
     Ok(())
+}
+
+/// `moment.js` compiled once per process (as a module) to QuickJS bytecode: loading it is
+/// much faster than parsing the source in every fresh context.
+fn bytecode() -> Option<&'static [u8]> {
+    static BYTES: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    BYTES
+        .get_or_init(|| {
+            let rt = rquickjs::Runtime::new().ok()?;
+            let ctx = rquickjs::Context::full(&rt).ok()?;
+            ctx.with(|ctx| {
+                let m = rquickjs::Module::declare(ctx, "wf-moment", MOMENT_JS).ok()?;
+                m.write(rquickjs::WriteOptions::default()).ok()
+            })
+        })
+        .as_deref()
 }
 
 #[cfg(test)]
