@@ -151,16 +151,20 @@ fn parse_simple<'a>(input: &'a str, out: &mut Parts<'a>) {
     let mut search = 0;
     while let Some(open) = next_open(b, search, false) {
         let body = open + 2;
+        // `[\s\S]+?\}`: at least one character, then the first `}`.
+        let first_len = input[body..].chars().next().map_or(0, char::len_utf8);
         let close = if b.get(body) == Some(&b'{') && b.get(body + 1) == Some(&b'}') {
             Some(body + 1)
+        } else if first_len == 0 {
+            None
         } else {
-            // `[\s\S]+?\}`: at least one byte, then the first `}`.
-            b.get(body + 1..)
-                .and_then(|rest| rest.iter().position(|&c| c == b'}'))
-                .map(|i| body + 1 + i)
+            b[body + first_len..]
+                .iter()
+                .position(|&c| c == b'}')
+                .map(|i| body + first_len + i)
         };
         match close {
-            Some(close) if input.is_char_boundary(body + 1) || b[body] == b'{' => {
+            Some(close) => {
                 out.literal(&input[pos..open]);
                 out.expr(&input[body..close], open..close + 1);
                 pos = close + 1;
@@ -755,6 +759,9 @@ mod tests {
         assert_eq!(s("${ {a:1}.a }"), "< {a:1>.a }");
         assert_eq!(s("${secret:x}${y}"), "${secret:x}<y>");
         assert_eq!(s("p$$${v"), "p$${v");
+        // At least one character (not byte) before the closing brace.
+        assert_eq!(s("${é}"), "<é>");
+        assert_eq!(s("$$${é$$${}}x"), "$<é$$${>}x");
     }
 
     fn map_of(style: ScalarStyle, token: &str, indent: i64) -> ScalarMap {
