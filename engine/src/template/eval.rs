@@ -71,6 +71,7 @@ pub enum EvalErrorKind {
 /// An evaluation failure, with digdag's message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvalError {
+    /// What went wrong.
     pub kind: EvalErrorKind,
     /// The JavaScript error as digdag prints it in parentheses (`ReferenceError: x is not
     /// defined`).
@@ -103,6 +104,9 @@ impl EvalError {
         }
     }
 }
+
+/// Removes ES2015+ built-ins (digdag's engine runs ECMAScript 5).
+const ES5_ONLY_JS: &str = include_str!("es5.js");
 
 /// Name of the global that records which expression is running (for error spans).
 const AT: &str = "__wf_expr_index";
@@ -377,6 +381,7 @@ impl Evaluator {
                     e => Err(e),
                 };
             }
+            ctx.eval::<(), _>(ES5_ONLY_JS)?;
             globals.set(AT, -1)?;
             globals.set("__wf_src", source)?;
             globals.set("__wf_params", params_json)?;
@@ -626,6 +631,15 @@ mod tests {
         // `print` appends to `__p` after `__p+=` has read it: its output is lost.
         assert_eq!(r("${print('x')}"), "");
         assert_eq!(r("${[1.0, 'a']}"), r#"[1,"a"]"#);
+        // ES5 built-ins only, as in digdag.
+        assert_eq!(
+            r("${typeof Symbol}|${typeof Object.assign}|${[3,4].indexOf(4)}"),
+            "undefined|undefined|1"
+        );
+        assert_eq!(
+            r("${' x '.trim()}|${JSON.stringify({a:[1]})}|${Math.max(1,2)}"),
+            "x|{\"a\":[1]}|2"
+        );
     }
 
     #[test]
@@ -652,6 +666,8 @@ mod tests {
         let err = e.render("${a} ${\"}\"}", &p).unwrap_err();
         assert_eq!(err.kind, EvalErrorKind::Syntax);
         assert_eq!(err.expr_span, Some(5..9));
+        let err = e.render("${'abc'.includes('a')}", &p).unwrap_err();
+        assert_eq!(err.kind, EvalErrorKind::Type);
         let err = e.render("${(function(){throw 'boom'})()}", &p).unwrap_err();
         assert_eq!(err.detail, "Error: boom");
     }

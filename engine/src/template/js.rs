@@ -47,7 +47,9 @@ pub enum IssueKind {
 /// A syntax problem in an expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxIssue {
+    /// ES2015+ construct or syntax error.
     pub kind: IssueKind,
+    /// What is wrong, for people.
     pub message: String,
     /// Byte range in the code (may be empty at the end of the code).
     pub span: Range<usize>,
