@@ -27,4 +27,31 @@
     'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
     'Float16Array', 'Float32Array', 'Float64Array', 'BigInt', 'BigInt64Array', 'BigUint64Array',
     'AggregateError', 'Atomics', 'Iterator', 'queueMicrotask', 'performance', 'globalThis']);
+
+  // Sandbox limit: QuickJS only polls the time budget in interpreted code, so a native loop
+  // over a huge sparse array (`new Array(1e9).join('x')`) could run for minutes. Array
+  // methods and JSON.stringify refuse arrays longer than LIMIT elements instead.
+  var LIMIT = 1e7;
+  var AP = Array.prototype, isArray = Array.isArray, stringify = JSON.stringify;
+  function tooLong() { return new RangeError('array too long for template evaluation (over ' + LIMIT + ' elements)'); }
+  ['join', 'toString', 'toLocaleString', 'indexOf', 'lastIndexOf', 'forEach', 'map', 'filter',
+    'some', 'every', 'reduce', 'reduceRight', 'sort', 'reverse', 'slice', 'splice', 'concat',
+    'push', 'pop', 'shift', 'unshift'].forEach(function (name) {
+    var orig = AP[name];
+    if (typeof orig !== 'function') return;
+    var wrapped = function () {
+      if (this != null && +this.length > LIMIT) throw tooLong();
+      return orig.apply(this, arguments);
+    };
+    try {
+      Object.defineProperty(AP, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+    } catch (e) { /* keep */ }
+  });
+  JSON.stringify = function (value, replacer, space) {
+    var check = function (k, v) {
+      if (isArray(v) && v.length > LIMIT) throw tooLong();
+      return typeof replacer === 'function' ? replacer.call(this, k, v) : v;
+    };
+    return stringify(value, isArray(replacer) ? replacer : check, space);
+  };
 })(this);

@@ -709,6 +709,55 @@ mod tests {
     }
 
     #[test]
+    fn hostile_input_neither_panics_nor_hangs() {
+        let e = Evaluator::new(EvalOptions {
+            time_budget: Duration::from_millis(500),
+            memory_limit: 32 << 20,
+            ..EvalOptions::default()
+        })
+        .unwrap();
+        let p = Object::default();
+        let deep = format!("${{{}1{}}}", "(".repeat(50_000), ")".repeat(50_000));
+        let braces = format!("${{{}}}", "{".repeat(20_000) + &"}".repeat(20_000));
+        // (QuickJS compiles digdag's one-expression function in quadratic time: 1000
+        // expressions take tens of milliseconds, far more would hit the time budget.)
+        let many = "${1}".repeat(1_000);
+        let t = Instant::now();
+        for template in [
+            deep.as_str(),
+            braces.as_str(),
+            "${/(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')}",
+            "${new Array(1e9).join('x')}",
+            "${new Array(1e9).indexOf(1)}",
+            "${JSON.stringify({a: [new Array(1e9)]})}",
+            "${(function(){var a=[]; a.length=4e9; return a.sort()})()}",
+            "${String(new Array(1e9))}",
+            "${(function f(n){return f(n+1)+1})(0)}",
+            "${JSON.parse('['.repeat ? '' : '')}",
+            "${this.constructor.constructor('return this')().moment = 1}",
+            "${Date = null}${moment().format()}",
+            "${eval('while(1){}')}",
+            "${`x`}",
+            "${\\u0000}",
+            "${'\\'}",
+        ] {
+            let t0 = Instant::now();
+            let _ = e.render(template, &p);
+            let _ = super::super::js::check_syntax(template);
+            let _ = super::super::js::analyze(template);
+            assert!(
+                t0.elapsed() < Duration::from_secs(5),
+                "{}",
+                &template[..template.len().min(40)]
+            );
+        }
+        assert_eq!(e.render(&many, &p).unwrap(), "1".repeat(1_000));
+        assert!(t.elapsed() < Duration::from_secs(30));
+        // Globals changed by one evaluation do not leak into the next (fresh contexts).
+        assert_eq!(e.render("${typeof moment}", &p).unwrap(), "function");
+    }
+
+    #[test]
     fn eval_config_scoping() {
         let e = ev();
         let base = params(serde_json::json!({"timezone": "UTC", "x": "base"}));

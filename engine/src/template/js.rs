@@ -1070,6 +1070,38 @@ mod tests {
         assert!(es("let + 1").is_empty());
     }
 
+    /// Every sequence of up to four tokens from a small set: no panic, spans in bounds.
+    #[test]
+    fn exhaustive_token_sequences_never_panic() {
+        let toks = [
+            "function", "(", ")", "{", "}", "var", "x", ".", "=", ",", "'", "/", "this", ":", "=>",
+            "`", "catch", "[",
+        ];
+        let mut seqs: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for s in &seqs {
+                for t in toks {
+                    next.push(format!("{s} {t}"));
+                    next.push(format!("{s}{t}"));
+                }
+            }
+            for code in &next {
+                let a = analyze(code);
+                for r in &a.references {
+                    assert!(r.full_span.end <= code.len() && r.span.start >= r.full_span.start);
+                }
+                for i in &a.issues {
+                    assert!(
+                        i.span.start <= i.span.end && i.span.end <= code.len(),
+                        "{code:?}"
+                    );
+                }
+            }
+            seqs = next.into_iter().step_by(3).collect();
+        }
+    }
+
     #[test]
     fn never_panics_on_garbage() {
         for code in [
