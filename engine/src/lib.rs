@@ -14,6 +14,7 @@ pub mod scope;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod template;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use source::{FileId, Span};
