@@ -93,18 +93,31 @@ pub fn lint_project_with(
     for (path, wf) in &loaded {
         called.extend(call_targets(root, path, wf));
     }
-    for (path, wf) in &loaded {
-        let is_called = called.contains(&crate::load::normalize_path(path));
-        rules::run_all(
-            wf,
-            path,
-            root,
-            fs,
-            is_called,
-            options.target,
-            &mut loader.diagnostics,
-        );
+    let mut found = Vec::new();
+    {
+        let loader_ref = &loader;
+        let scalar_map = |span: crate::Span| {
+            let parsed = loader_ref.parsed(span.file)?;
+            let token =
+                crate::template::parse::scalar_token_in(&parsed.parse.syntax(), span.range())?;
+            crate::template::ScalarMap::from_token(&token)
+        };
+        for (path, wf) in &loaded {
+            let is_called = called.contains(&crate::load::normalize_path(path));
+            let cx = rules::RuleContext {
+                workflow: wf,
+                workflow_path: path,
+                project_root: root,
+                fs,
+                scopes: crate::scope::task_scopes(wf),
+                called: is_called,
+                target: options.target,
+                scalar_map: &scalar_map,
+            };
+            rules::run_all(&cx, &mut found);
+        }
     }
+    loader.diagnostics.extend(found);
     let mut diagnostics = std::mem::take(&mut loader.diagnostics);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))

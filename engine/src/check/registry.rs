@@ -68,6 +68,9 @@ rules! {
     EXCLUSIVE_PARAMETERS = "O005", "exclusive-parameters", Warning, "Parameters that cannot be used together (`create_table` with `insert_into`).";
     OPERATOR_USAGE = "O006", "operator-usage", Warning, "Operator-specific misuse (`if>` without `_do`, `for_range>` step and slices, ...).";
     TARGET_PROFILE = "P001", "target-profile", Error, "With `--target treasure-workflow`: what the hosted service does not run, and its `trigger:`.";
+    TEMPLATE_SYNTAX = "V001", "template-syntax", Warning, "A `${...}` whose JavaScript does not compile (or uses syntax newer than digdag's ES5 engine).";
+    UNDEFINED_VARIABLE = "V002", "undefined-variable", Warning, "A `${...}` reads a variable that is not defined where the task runs.";
+    POSSIBLY_UNDEFINED_VARIABLE = "V003", "possibly-undefined-variable", Warning, "A `${...}` reads a variable only a `py>`-like task could have stored.";
     MISSING_FILE = "F001", "missing-file", Warning, "A file the task needs does not exist (query, `call>` target, `py>` module, ...).";
 }
 

@@ -276,7 +276,8 @@ fn add_subtree_stores(task: &Task, scope: &mut Scope) {
             let params = |key: &str| t.params.iter().find(|e| e.key == key).map(|e| &e.value);
             match operator_stores(name, command.as_ref(), &params) {
                 stores::Stores::Names(names) => {
-                    for (n, certain) in names {
+                    // `certain == false`: stored only under an option the task does not set.
+                    for (n, certain) in names.into_iter().filter(|(_, c)| *c) {
                         scope.push(
                             n,
                             Origin::Store {

@@ -8,13 +8,14 @@ mod params;
 mod profile;
 mod retry;
 mod sla;
+mod templates;
 
 pub use params::is_duration;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::FileSystem;
 use crate::model::{Task, Workflow};
-use crate::scope::{task_scopes, Scope};
+use crate::scope::Scope;
 use std::path::Path;
 
 /// What a rule sees.
@@ -33,33 +34,19 @@ pub struct RuleContext<'a> {
     pub called: bool,
     /// Where the workflows will run.
     pub target: crate::schema::Target,
+    /// Maps a scalar value's span to its offsets in the file (for exact `${...}` positions).
+    pub scalar_map: &'a dyn Fn(crate::Span) -> Option<crate::template::ScalarMap>,
 }
 
-/// Runs every semantic rule on `wf`.
-pub fn run_all(
-    wf: &Workflow,
-    workflow_path: &Path,
-    project_root: &Path,
-    fs: &dyn FileSystem,
-    called: bool,
-    target: crate::schema::Target,
-    out: &mut Vec<Diagnostic>,
-) {
-    let cx = RuleContext {
-        workflow: wf,
-        workflow_path,
-        project_root,
-        fs,
-        scopes: task_scopes(wf),
-        called,
-        target,
-    };
-    retry::check(&cx, out);
-    sla::check(&cx, out);
-    operators::check(&cx, out);
-    params::check(&cx, out);
-    files::check(&cx, out);
-    profile::check(&cx, out);
+/// Runs every semantic rule.
+pub fn run_all(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    retry::check(cx, out);
+    sla::check(cx, out);
+    operators::check(cx, out);
+    params::check(cx, out);
+    files::check(cx, out);
+    profile::check(cx, out);
+    templates::check(cx, out);
 }
 
 /// Visits every task, including `_error` tasks and generated `_do`/`_else_do`/`_check` bodies.
