@@ -15,10 +15,16 @@ fn rules_dir() -> PathBuf {
 }
 
 /// Lints one fixture; a `target` file in the rule's folder selects `--target`.
+/// A fixture is a `.dig` file (linted in the rule's folder) or a folder (a whole project, for
+/// rules about project files such as `.wf.yml`).
 fn lint(dir: &Path, file: &Path) -> ProjectReport {
     let mut options = LintOptions::default();
     if let Ok(t) = std::fs::read_to_string(dir.join("target")) {
-        options.target = Target::parse(t.trim()).expect("valid target file");
+        options.target = Some(Target::parse(t.trim()).expect("valid target file"));
+    }
+    if file.is_dir() {
+        let workflows = wf_engine::load::project::workflow_files(file).expect("project");
+        return lint_project_with(&DiskFileSystem, file, &workflows, &HashSet::new(), &options);
     }
     lint_project_with(
         &DiskFileSystem,
@@ -73,7 +79,7 @@ fn fixtures(dir: &Path, prefix: &str) -> Vec<PathBuf> {
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     v.retain(|p| {
-        p.extension().is_some_and(|e| e == "dig")
+        (p.is_dir() || p.extension().is_some_and(|e| e == "dig"))
             && p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
     });
@@ -90,7 +96,7 @@ fn every_rule_has_failing_and_passing_fixtures() {
         let passes = fixtures(&dir, "pass");
         if fails.is_empty() || passes.is_empty() {
             problems.push(format!(
-                "{}: needs fail*.dig and pass*.dig in {}",
+                "{}: needs fail*.dig (or fail*/) and pass*.dig (or pass*/) in {}",
                 rule.code,
                 dir.display()
             ));

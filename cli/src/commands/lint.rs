@@ -39,8 +39,9 @@ pub struct LintArgs {
     format: Format,
     /// Where the workflows run: `digdag` (default) or `treasure-workflow` (also reports what
     /// the hosted service does not allow, and accepts its `trigger:`).
-    #[arg(long, default_value = "digdag")]
-    target: String,
+    /// (Default: the project's `.wf.yml` `target:`, else digdag.)
+    #[arg(long)]
+    target: Option<String>,
     /// Also exit with 1 when there are warnings (problems digdag only hits at run time).
     #[arg(long)]
     strict: bool,
@@ -59,12 +60,13 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
     }
     let projects = find_projects(&args.paths).map_err(|e| e.to_string())?;
     let fs = DiskFileSystem;
-    let target = wf_engine::schema::Target::parse(&args.target).ok_or_else(|| {
-        format!(
-            "unknown --target {:?} (use digdag or treasure-workflow)",
-            args.target
-        )
-    })?;
+    let target =
+        match &args.target {
+            Some(t) => Some(wf_engine::schema::Target::parse(t).ok_or_else(|| {
+                format!("unknown --target {t:?} (use digdag or treasure-workflow)")
+            })?),
+            None => None,
+        };
     let options = LintOptions { target };
     let reports: Vec<ProjectReport> = lint_projects(&fs, &projects, &options);
     let mut errors = 0usize;

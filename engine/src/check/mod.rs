@@ -52,8 +52,8 @@ pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> 
 /// How to lint.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
-    /// Where the workflows will run (`--target`).
-    pub target: crate::schema::Target,
+    /// Where the workflows will run (`--target`); overrides the project's `.wf.yml`.
+    pub target: Option<crate::schema::Target>,
 }
 
 /// Like [`lint_project`]; `called` holds files that workflows of an enclosing project
@@ -66,6 +66,8 @@ pub fn lint_project_with(
     options: &LintOptions,
 ) -> ProjectReport {
     let mut loader = Loader::new(fs);
+    let config = crate::load::config::load_config(&mut loader, fs, root);
+    let target = options.target.or(config.target).unwrap_or_default();
     let mut loaded = Vec::new();
     let mut unreadable = Vec::new();
     for path in workflows {
@@ -76,7 +78,7 @@ pub fn lint_project_with(
                     &name,
                     file,
                     &value,
-                    options.target,
+                    target,
                     &mut loader.diagnostics,
                 );
                 if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
@@ -109,10 +111,11 @@ pub fn lint_project_with(
                 workflow_path: path,
                 project_root: root,
                 fs,
-                scopes: crate::scope::task_scopes(wf),
+                scopes: crate::scope::task_scopes_with(wf, config.params.as_ref()),
                 called: is_called,
-                target: options.target,
+                target,
                 scalar_map: &scalar_map,
+                secrets: config.secrets.as_deref(),
             };
             rules::run_all(&cx, &mut found);
         }

@@ -6,6 +6,7 @@
 //! with exact spans. Every value keeps the file and span it came from, so a value that an
 //! `!include` brought in points into the included file.
 
+pub mod config;
 mod convert;
 mod include;
 pub mod project;

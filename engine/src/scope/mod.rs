@@ -33,6 +33,8 @@ pub enum Origin {
     Loop { task: String, operator: String },
     /// `error` inside an `_error` task.
     Error { task: String },
+    /// Declared in the project configuration (`.wf.yml` `params:`).
+    Declared { span: Span },
 }
 
 /// One visible variable (a dotted path) and its origin.
@@ -217,10 +219,29 @@ pub fn is_schedule_only_builtin(name: &str) -> bool {
 /// The scope of every task of `wf` (main tree, `_error`, `_check` and generated `_do` bodies),
 /// in creation order, as `(task, scope)` pairs.
 pub fn task_scopes(wf: &Workflow) -> Vec<(&Task, Scope)> {
+    task_scopes_with(wf, None)
+}
+
+/// Like [`task_scopes`], with parameters declared in the project configuration (`.wf.yml`
+/// `params:`), which every task sees.
+pub fn task_scopes_with<'a>(wf: &'a Workflow, params: Option<&Value>) -> Vec<(&'a Task, Scope)> {
     let scheduled = wf.root.options.schedule.is_some();
     let mut base = Scope::default();
     for name in builtin_names(scheduled) {
         base.push(name, Origin::Builtin, None);
+    }
+    if let Some(Value {
+        kind: ValueKind::Object(o),
+        ..
+    }) = params
+    {
+        for e in &o.entries {
+            base.push(
+                e.key.clone(),
+                Origin::Declared { span: e.key_span },
+                Some(e.value.clone()),
+            );
+        }
     }
     let mut out = Vec::new();
     walk(&wf.root, base, &mut out);

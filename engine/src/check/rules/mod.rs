@@ -7,6 +7,7 @@ mod operators;
 mod params;
 mod profile;
 mod retry;
+mod secrets;
 mod sla;
 mod templates;
 
@@ -36,6 +37,8 @@ pub struct RuleContext<'a> {
     pub target: crate::schema::Target,
     /// Maps a scalar value's span to its offsets in the file (for exact `${...}` positions).
     pub scalar_map: &'a dyn Fn(crate::Span) -> Option<crate::template::ScalarMap>,
+    /// Secret keys the project declares (`.wf.yml` `secrets:`), if it declares them.
+    pub secrets: Option<&'a [String]>,
 }
 
 /// Runs every semantic rule.
@@ -47,6 +50,7 @@ pub fn run_all(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     files::check(cx, out);
     profile::check(cx, out);
     templates::check(cx, out);
+    secrets::check(cx, out);
 }
 
 /// Visits every task, including `_error` tasks and generated `_do`/`_else_do`/`_check` bodies.
