@@ -49,7 +49,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for v in values {
             walk(v, &mut |s, span| {
                 for (key, range) in secret_keys(s) {
-                    if known.iter().any(|k| *k == key) || !seen.insert((span, key.clone())) {
+                    if known.contains(&key) || !seen.insert((span, key.clone())) {
                         continue;
                     }
                     let at = match (cx.scalar_map)(span) {
