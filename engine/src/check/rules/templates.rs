@@ -13,7 +13,9 @@ use crate::scope::{is_schedule_only_builtin, Lookup, Origin, Scope};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::template;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+type Analyses = HashMap<String, (Vec<template::SyntaxIssue>, Vec<template::Reference>)>;
 
 /// Names every template may use besides parameters.
 const GLOBALS: &[&str] = &[
@@ -64,6 +66,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     // evaluated in many tasks but reported once.
     let mut reported: HashSet<(Span, String)> = HashSet::new();
     let mut syntax_reported: HashSet<Span> = HashSet::new();
+    // An exported template is analysed once, not once per inheriting task.
+    let mut cache: Analyses = HashMap::new();
     let scheduled = cx.workflow.root.options.schedule.is_some();
     for (t, scope) in &cx.scopes {
         if !matches!(t.kind, TaskKind::Operator { .. }) {
@@ -86,12 +90,19 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(text) = ev.value.as_str() else {
                 continue;
             };
+            let analysis = cache.entry(text.to_string()).or_insert_with(|| {
+                (
+                    template::template_issues(text),
+                    template::template_references(text),
+                )
+            });
             check_string(
                 cx,
                 t,
                 scope,
                 scheduled,
-                text,
+                &analysis.0,
+                &analysis.1,
                 ev.value.span,
                 &ev.earlier,
                 &mut reported,
@@ -108,7 +119,8 @@ fn check_string(
     task: &Task,
     scope: &Scope,
     scheduled: bool,
-    text: &str,
+    issues: &[template::SyntaxIssue],
+    references: &[template::Reference],
     span: Span,
     earlier: &[&str],
     reported: &mut HashSet<(Span, String)>,
@@ -125,7 +137,6 @@ fn check_string(
             None => span,
         }
     };
-    let issues = template::template_issues(text);
     if !issues.is_empty() {
         // Broken JavaScript: its names cannot be trusted (`x => x` has no free `x`).
         if syntax_reported.insert(span) {
@@ -142,7 +153,7 @@ fn check_string(
         }
         return;
     }
-    for r in template::template_references(text) {
+    for r in references {
         if r.via_this
             || r.in_typeof
             || GLOBALS.contains(&r.name.as_str())
