@@ -23,6 +23,8 @@ enum Command {
     Parse(commands::parse::ParseArgs),
     /// List the rules (`--markdown` for the README table).
     Rules(commands::rules::RulesArgs),
+    /// Run the language server on standard input and output.
+    Lsp(commands::lsp::LspArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
     };
     match result {
         Ok(code) => code,

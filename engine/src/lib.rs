@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod ide;
 pub mod load;
 pub mod model;
 pub mod plan;

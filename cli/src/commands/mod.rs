@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod lint;
+pub mod lsp;
 pub mod parse;
 pub mod plan;
 pub mod rules;

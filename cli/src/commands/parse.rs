@@ -29,11 +29,16 @@ pub fn run(args: ParseArgs) -> Result<ExitCode, String> {
             .iter()
             .map(|e| serde_json::json!({"start": e.start, "end": e.end, "message": e.message}))
             .collect();
-        let out = serde_json::json!({
-            "file": args.file.display().to_string(),
-            "tree": syntax::tree_json(&root),
-            "errors": errors,
-        });
+        // Written by hand around the streamed tree (a JSON value tree of a huge file would be
+        // slow and large).
+        let mut out = String::with_capacity(text.len() * 8);
+        out.push_str("{\"file\":");
+        out.push_str(&serde_json::Value::String(args.file.display().to_string()).to_string());
+        out.push_str(",\"tree\":");
+        syntax::write_tree_json(&root, &mut out);
+        out.push_str(",\"errors\":");
+        out.push_str(&serde_json::Value::Array(errors).to_string());
+        out.push('}');
         println!("{out}");
     } else {
         print!("{}", syntax::tree_text(&root));

@@ -84,20 +84,38 @@ impl Converter<'_> {
     /// Span of a node without leading properties' trailing trivia: from its first to its last
     /// non-trivia token.
     fn node_span(&self, node: &SyntaxNode) -> Span {
-        let mut toks = node
-            .descendants_with_tokens()
-            .filter_map(|e| e.into_token())
-            .filter(|t| !t.kind().is_trivia());
-        match toks.next() {
-            Some(first) => {
-                let last = toks.last().unwrap_or_else(|| first.clone());
+        // From the first to the last non-trivia token, stepping from the node's ends (cost:
+        // the trivia skipped, not the node's size).
+        let range = node.text_range();
+        let mut first = node.first_token();
+        while let Some(t) = &first {
+            if !t.kind().is_trivia() || t.text_range().start() >= range.end() {
+                break;
+            }
+            first = t.next_token();
+        }
+        let mut last = node.last_token();
+        while let Some(t) = &last {
+            if !t.kind().is_trivia() || t.text_range().end() <= range.start() {
+                break;
+            }
+            last = t.prev_token();
+        }
+        match (first, last) {
+            (Some(f), Some(l))
+                if !f.kind().is_trivia()
+                    && !l.kind().is_trivia()
+                    && f.text_range().start() < range.end()
+                    && l.text_range().end() > range.start()
+                    && f.text_range().start() <= l.text_range().start() =>
+            {
                 Span::new(
                     self.file,
-                    first.text_range().start().into(),
-                    last.text_range().end().into(),
+                    f.text_range().start().into(),
+                    l.text_range().end().into(),
                 )
             }
-            None => self.span_of_range(node.text_range()),
+            _ => self.span_of_range(range),
         }
     }
 
@@ -410,6 +428,16 @@ impl Converter<'_> {
             return;
         }
         let key = match &key_value.kind {
+            ValueKind::Object(_) | ValueKind::Array(_) if key_value.to_json().len() > 4096 => {
+                // A collection as a key is stringified (JSON); nested ones would re-escape and
+                // double at every level, so large ones are refused.
+                self.error(
+                    &rules::TOO_COMPLEX,
+                    key_span,
+                    "a mapping key that is a large collection (digdag turns keys into strings; use a plain key)".into(),
+                );
+                return;
+            }
             ValueKind::Null => {
                 self.error(
                     &rules::NULL_KEY,

@@ -10,6 +10,7 @@ use super::Loader;
 use crate::check::registry as rules;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Deepest include nesting followed (a cycle is caught long before).
@@ -44,35 +45,56 @@ fn expand_object(
     stack: &mut Vec<PathBuf>,
 ) -> Object {
     let mut built = Object::default();
+    // Position of each key in `built` (first occurrence), so merging stays linear.
+    let mut index: HashMap<String, usize> = HashMap::new();
     // Keys an include contributed: a later entry with the same key replaces them.
-    let mut from_include: Vec<String> = Vec::new();
+    let mut from_include: HashSet<String> = HashSet::new();
     for entry in obj.entries {
         if entry.key.starts_with(INCLUDE_KEY) {
             if let Some(included) = include(loader, file, &entry, stack) {
                 for e in included.entries {
-                    from_include.push(e.key.clone());
-                    merge_entry(&mut built, e);
+                    from_include.insert(e.key.clone());
+                    match index.get(&e.key) {
+                        Some(&i) => merge_into(&mut built.entries[i], e),
+                        None => {
+                            index.insert(e.key.clone(), built.entries.len());
+                            built.entries.push(e);
+                        }
+                    }
                 }
             }
         } else {
             let value = expand(loader, file, entry.value, stack);
             let entry = Entry { value, ..entry };
-            if from_include.contains(&entry.key) {
-                set_entry(&mut built, entry);
-            } else {
-                // A repeated key here was already reported (S002); keep both.
-                built.entries.push(entry);
+            match index.get(&entry.key) {
+                Some(&i) if from_include.contains(&entry.key) => built.entries[i] = entry,
+                _ => {
+                    // A repeated key here was already reported (S002); keep both.
+                    index
+                        .entry(entry.key.clone())
+                        .or_insert(built.entries.len());
+                    built.entries.push(entry);
+                }
             }
         }
     }
     built
 }
 
-/// `set`: replaces the value in place, or appends.
-fn set_entry(obj: &mut Object, e: Entry) {
-    match obj.position(&e.key) {
-        Some(i) => obj.entries[i] = e,
-        None => obj.entries.push(e),
+/// Deep-merges an included entry into an existing one (included values win).
+fn merge_into(existing: &mut Entry, e: Entry) {
+    match (&mut existing.value.kind, e.value.kind) {
+        (ValueKind::Object(old), ValueKind::Object(new)) => {
+            for ne in new.entries {
+                merge_entry(old, ne);
+            }
+        }
+        (_, kind) => {
+            existing.value = Value {
+                kind,
+                span: e.value.span,
+            };
+        }
     }
 }
 

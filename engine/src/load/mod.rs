@@ -178,11 +178,13 @@ impl<'fs> Loader<'fs> {
         }
         let parse = syntax::parse(&text);
         for e in &parse.errors {
-            let mut d = Diagnostic::new(
-                &rules::YAML_SYNTAX,
-                Span::new(id, e.start, e.end),
-                e.message.clone(),
-            );
+            // Nesting beyond the parser's bound is "too complex", not a YAML error.
+            let rule = if e.message.contains("nest") && e.message.contains("deeper than") {
+                &rules::TOO_COMPLEX
+            } else {
+                &rules::YAML_SYNTAX
+            };
+            let mut d = Diagnostic::new(rule, Span::new(id, e.start, e.end), e.message.clone());
             if let Some(at) = e.noticed_at {
                 d = d.with_label(Span::new(id, at, at), "digdag notices it here");
             }

@@ -14,6 +14,7 @@ use crate::load::{Value, ValueKind};
 use crate::model::{Parallel, Task, TaskKind, Workflow};
 use crate::plan::sibling_upstreams;
 use crate::source::Span;
+use std::rc::Rc;
 
 /// Where a visible variable comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,12 +54,70 @@ pub struct AnyNameSource {
     pub operator: String,
 }
 
+/// An immutable list shared between scopes: pushing makes a new head, cloning is O(1), so
+/// every task can keep its own scope without copying its ancestors'.
+#[derive(Debug)]
+struct Node<T> {
+    item: T,
+    next: Option<Rc<Node<T>>>,
+}
+
+/// A persistent stack (newest first).
+#[derive(Debug)]
+struct List<T>(Option<Rc<Node<T>>>);
+
+impl<T> Clone for List<T> {
+    fn clone(&self) -> Self {
+        List(self.0.clone())
+    }
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(None)
+    }
+}
+
+impl<T> List<T> {
+    fn push(&mut self, item: T) {
+        let next = self.0.take();
+        self.0 = Some(Rc::new(Node { item, next }));
+    }
+
+    fn iter(&self) -> ListIter<'_, T> {
+        ListIter(self.0.as_deref())
+    }
+}
+
+struct ListIter<'a, T>(Option<&'a Node<T>>);
+
+impl<'a, T> Iterator for ListIter<'a, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        let n = self.0?;
+        self.0 = n.next.as_deref();
+        Some(&n.item)
+    }
+}
+
+impl<T> Drop for List<T> {
+    fn drop(&mut self) {
+        // Unlink iteratively: a long list must not overflow the stack when dropped.
+        let mut cur = self.0.take();
+        while let Some(rc) = cur {
+            match Rc::try_unwrap(rc) {
+                Ok(mut node) => cur = node.next.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
 /// What a task's templates can see.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Scope {
-    pub vars: Vec<Variable>,
-    /// Earlier tasks that may have stored arbitrary names.
-    pub any: Vec<AnyNameSource>,
+    vars: List<Variable>,
+    any: List<AnyNameSource>,
 }
 
 /// The result of looking up a dotted path.
@@ -88,9 +147,24 @@ impl Scope {
         });
     }
 
+    /// Every visible variable, most recent first (a later definition shadows an earlier one).
+    pub fn vars(&self) -> impl Iterator<Item = &Variable> {
+        self.vars.iter()
+    }
+
+    /// Earlier tasks that may have stored arbitrary names, most recent first.
+    pub fn any(&self) -> impl Iterator<Item = &AnyNameSource> {
+        self.any.iter()
+    }
+
+    /// Whether an earlier task may have stored arbitrary names.
+    pub fn has_any(&self) -> bool {
+        self.any.iter().next().is_some()
+    }
+
     /// The most recent definition of exactly `name`.
     pub fn get(&self, name: &str) -> Option<&Variable> {
-        self.vars.iter().rev().find(|v| v.name == name)
+        self.vars.iter().find(|v| v.name == name)
     }
 
     /// Looks up `path` (`["td", "last_results", "count"]`) as JavaScript would read it: the root
@@ -104,9 +178,9 @@ impl Scope {
         let below = format!("{root}.");
         let root_var = self
             .get(root)
-            .or_else(|| self.vars.iter().rev().find(|v| v.name.starts_with(&below)));
+            .or_else(|| self.vars.iter().find(|v| v.name.starts_with(&below)));
         let Some(root_var) = root_var else {
-            return match self.any.first() {
+            return match self.any.iter().next() {
                 Some(a) => Lookup::Maybe(a),
                 None => Lookup::Undefined,
             };
@@ -117,8 +191,8 @@ impl Scope {
             prefix.push('.');
             prefix.push_str(seg);
             if !self.may_define(&prefix) {
-                if !self.any.is_empty() {
-                    return Lookup::Maybe(&self.any[0]);
+                if let Some(a) = self.any.iter().next() {
+                    return Lookup::Maybe(a);
                 }
                 return Lookup::FieldOfUndefined {
                     defined: root_var,
@@ -330,22 +404,56 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
         .as_ref()
         .map_or(Parallel::Sequential, |(p, _)| p.clone());
     let ups = sibling_upstreams(task, &mode);
-    for (i, child) in task.children.iter().enumerate() {
-        let mut seen = vec![false; task.children.len()];
-        let mut stack = ups[i].clone();
-        while let Some(j) = stack.pop() {
-            if !seen[j] {
-                seen[j] = true;
-                stack.extend(ups[j].iter().copied());
+    let n = task.children.len();
+    match mode {
+        Parallel::Sequential => {
+            // Every earlier sibling is (transitively) upstream of a non-background child; a
+            // background child has no upstream at all.
+            let mut acc = own.clone();
+            for child in &task.children {
+                let background = child.options.background.is_some_and(|(b, _)| b);
+                walk(
+                    child,
+                    if background { own.clone() } else { acc.clone() },
+                    out,
+                );
+                add_subtree_stores(child, &mut acc);
             }
         }
-        let mut scope = own.clone();
-        for (j, sibling) in task.children.iter().enumerate() {
-            if seen[j] {
-                add_subtree_stores(sibling, &mut scope);
+        Parallel::All | Parallel::Limit(_) => {
+            // Batches of `limit`: every earlier batch is upstream; `_after` adds siblings of
+            // the same batch (and what they wait for).
+            let size = match mode {
+                Parallel::Limit(l) if l > 0 => l as usize,
+                _ => n.max(1),
+            };
+            let mut acc = own.clone();
+            for start in (0..n).step_by(size) {
+                let end = (start + size).min(n);
+                for i in start..end {
+                    let mut scope = acc.clone();
+                    let mut seen: Vec<usize> = Vec::new();
+                    let mut stack: Vec<usize> =
+                        ups[i].iter().copied().filter(|&j| j >= start).collect();
+                    while let Some(j) = stack.pop() {
+                        if !seen.contains(&j) {
+                            seen.push(j);
+                            stack.extend(ups[j].iter().copied().filter(|&k| k >= start));
+                        }
+                    }
+                    seen.sort_unstable();
+                    for j in seen {
+                        add_subtree_stores(&task.children[j], &mut scope);
+                    }
+                    walk(&task.children[i], scope, out);
+                }
+                if size < n {
+                    for c in &task.children[start..end] {
+                        add_subtree_stores(c, &mut acc);
+                    }
+                }
             }
         }
-        walk(child, scope, out);
     }
     if let Some(err) = &task.options.error {
         let mut scope = own.clone();

@@ -59,26 +59,55 @@ fn is_printable(c: char) -> bool {
 }
 
 /// The tree as JSON: `{"kind", "start", "end", "children" | "text"}` with UTF-8 byte offsets.
-pub fn tree_json(node: &SyntaxNode) -> serde_json::Value {
-    fn element(el: SyntaxElement) -> serde_json::Value {
-        let range = el.text_range();
-        let (start, end) = (u32::from(range.start()), u32::from(range.end()));
-        match el {
-            rowan::NodeOrToken::Node(n) => serde_json::json!({
-                "kind": n.kind().name(),
-                "start": start,
-                "end": end,
-                "children": n.children_with_tokens().map(element).collect::<Vec<_>>(),
-            }),
-            rowan::NodeOrToken::Token(t) => serde_json::json!({
-                "kind": t.kind().name(),
-                "start": start,
-                "end": end,
-                "text": t.text(),
-            }),
+/// Written directly (no intermediate JSON values) and without recursion, so any tree prints
+/// in linear time.
+pub fn write_tree_json(node: &SyntaxNode, out: &mut String) {
+    use std::fmt::Write as _;
+    let mut first_child: Vec<bool> = Vec::new();
+    for event in node.preorder_with_tokens() {
+        match event {
+            rowan::WalkEvent::Enter(el) => {
+                if let Some(first) = first_child.last_mut() {
+                    if !*first {
+                        out.push(',');
+                    }
+                    *first = false;
+                }
+                let r = el.text_range();
+                let _ = write!(
+                    out,
+                    "{{\"kind\":\"{}\",\"start\":{},\"end\":{},",
+                    el.kind().name(),
+                    u32::from(r.start()),
+                    u32::from(r.end())
+                );
+                match &el {
+                    rowan::NodeOrToken::Node(_) => {
+                        out.push_str("\"children\":[");
+                        first_child.push(true);
+                    }
+                    rowan::NodeOrToken::Token(t) => {
+                        out.push_str("\"text\":");
+                        crate::load::value::write_json_string(t.text(), out);
+                        out.push('}');
+                    }
+                }
+            }
+            rowan::WalkEvent::Leave(el) => {
+                if el.as_node().is_some() {
+                    first_child.pop();
+                    out.push_str("]}");
+                }
+            }
         }
     }
-    element(rowan::NodeOrToken::Node(node.clone()))
+}
+
+/// The tree as a JSON value (see [`write_tree_json`]).
+pub fn tree_json(node: &SyntaxNode) -> serde_json::Value {
+    let mut out = String::new();
+    write_tree_json(node, &mut out);
+    serde_json::from_str(&out).unwrap_or(serde_json::Value::Null)
 }
 
 /// The tree as indented text, one element per line (`KIND@start..end "text"`).

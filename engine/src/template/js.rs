@@ -903,7 +903,8 @@ fn unquote(lit: &str) -> Option<String> {
 /// not run). An empty `code` (`${}`) is fine.
 pub fn check_syntax(code: &str) -> Vec<SyntaxIssue> {
     let mut issues = analyze(code).issues;
-    if code.is_empty() {
+    if code.is_empty() || is_simple_path(code) {
+        // `${td.database}`: nothing to compile (most templates are like this).
         return issues;
     }
     if let Some(issue) = super::eval::compile_issue(code) {
@@ -912,6 +913,19 @@ pub fn check_syntax(code: &str) -> Vec<SyntaxIssue> {
         }
     }
     issues
+}
+
+/// Whether `code` is only `name` or `name.member.member` (always valid JavaScript unless a
+/// name is a reserved word, which [`analyze`] reports).
+fn is_simple_path(code: &str) -> bool {
+    let code = code.trim();
+    !code.is_empty()
+        && code.split('.').all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+                && !is_keyword(part)
+        })
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ fn available(t: &Task, scope: &Scope, spec: &schema::OperatorSpec, param: &str) 
         }
         // Nested config: the object must exist and hold the key (or be of unknown shape).
         let full = p.join(".");
-        scope.vars.iter().any(|v| {
+        scope.vars().any(|v| {
             v.name == full
                 || full.strip_prefix(v.name.as_str()).is_some_and(|rest| {
                     rest.starts_with('.')
@@ -152,7 +152,7 @@ fn available(t: &Task, scope: &Scope, spec: &schema::OperatorSpec, param: &str) 
                             }
                         }
                 })
-        }) || !scope.any.is_empty()
+        }) || scope.has_any()
     })
 }
 

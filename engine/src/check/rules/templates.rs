@@ -81,7 +81,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             earlier.push(&e.key);
         }
         // Exported values it inherits (and its own `_export`).
-        for v in &scope.vars {
+        for v in scope.vars() {
             if let (Origin::Export { .. }, Some(value)) = (&v.origin, &v.value) {
                 strings(value, &[], &mut evaluated);
             }
@@ -191,8 +191,7 @@ fn check_string(
                     continue;
                 }
                 let names: Vec<&str> = scope
-                    .vars
-                    .iter()
+                    .vars()
                     .map(|v| v.name.split('.').next().unwrap_or(&v.name))
                     .collect();
                 let schedule_only = !scheduled && is_schedule_only_builtin(&r.name);

@@ -1,0 +1,105 @@
+//! What editors need from the engine, as plain Rust: no LSP types here (the language server
+//! converts).
+//!
+//! - [`OverlayFileSystem`]: the editor's open documents layered over another [`FileSystem`].
+//! - [`analyze_document`]: lints one open document the way `wf lint` would lint it, and keeps
+//!   what the other features need ([`DocumentAnalysis`]).
+//! - [`document_symbols`]: the outline (the task tree).
+//! - [`definition_at`]: where the name or path under the cursor points.
+
+mod analysis;
+mod definition;
+mod symbols;
+
+pub use analysis::{analyze_document, document_kind, DocumentAnalysis, DocumentKind};
+pub use definition::{definition_at, Target};
+pub use symbols::{document_symbols, Symbol, SymbolKind};
+
+use crate::load::{normalize_path, DiskFileSystem, FileSystem};
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Open documents layered over a base file system: a read of an open document returns the
+/// editor's text, anything else is read from the base. Cloning is cheap (texts are shared).
+#[derive(Clone)]
+pub struct OverlayFileSystem {
+    base: Arc<dyn FileSystem + Send + Sync>,
+    docs: HashMap<PathBuf, Arc<str>>,
+}
+
+impl std::fmt::Debug for OverlayFileSystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OverlayFileSystem")
+            .field("docs", &self.docs.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for OverlayFileSystem {
+    fn default() -> Self {
+        OverlayFileSystem::new(Arc::new(DiskFileSystem))
+    }
+}
+
+impl OverlayFileSystem {
+    /// Open documents over `base`.
+    pub fn new(base: Arc<dyn FileSystem + Send + Sync>) -> OverlayFileSystem {
+        OverlayFileSystem {
+            base,
+            docs: HashMap::new(),
+        }
+    }
+
+    /// Sets the text of an open document (paths are normalized lexically).
+    pub fn set(&mut self, path: &Path, text: Arc<str>) {
+        self.docs.insert(normalize_path(path), text);
+    }
+
+    /// Forgets an open document: reads of `path` go to the base again.
+    pub fn remove(&mut self, path: &Path) -> Option<Arc<str>> {
+        self.docs.remove(&normalize_path(path))
+    }
+
+    /// The text of an open document.
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.docs.get(&normalize_path(path))
+    }
+
+    /// The paths of the open documents.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.docs.keys().map(PathBuf::as_path)
+    }
+}
+
+impl FileSystem for OverlayFileSystem {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self.docs.get(&normalize_path(path)) {
+            Some(text) => Ok(text.as_bytes().to_vec()),
+            None => self.base.read(path),
+        }
+    }
+}
+
+/// Where `span` shows in the document `doc`: itself when it is in `doc`, else the `!include`
+/// key in `doc` that (directly or through other includes) brought its file in.
+pub(crate) fn span_in_document(
+    sources: &crate::source::SourceMap,
+    doc: crate::source::FileId,
+    span: crate::source::Span,
+) -> Option<crate::source::Span> {
+    if span.file == doc {
+        return Some(span);
+    }
+    if span.file.0 as usize >= sources.iter().count() {
+        return None;
+    }
+    sources
+        .include_chain(span.file)
+        .into_iter()
+        .find(|site| site.file == doc)
+}
+
+#[cfg(test)]
+mod tests;
