@@ -225,3 +225,14 @@ fn lint_strict_fails_on_warnings() {
     let (code, _, _) = wf(&["lint", "testdata/rules/O001/fail.dig", "--strict"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn lint_short_format_and_ignore_comments() {
+    let (code, out, _) = wf(&["lint", "testdata/suppress", "--format", "short"]);
+    assert_eq!(code, 0);
+    // `# wf:ignore-file[O001]` and `# wf:ignore[unknown-parameter]` silence the first two.
+    assert_eq!(
+        out,
+        "testdata/suppress/suppress.dig:10:3: warning[O002] Parameter '_retyr' is not used at task +suppress+c. > Did you mean [_retry]?\n"
+    );
+}

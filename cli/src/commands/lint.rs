@@ -21,6 +21,8 @@ pub enum Format {
     Human,
     /// A JSON array of `{file, line, column, end_line, end_column, severity, code, message}`.
     Json,
+    /// One line per problem: `file:line:col: severity[code] message`.
+    Short,
     /// GitHub Actions workflow commands (`::error file=...`): annotations on pull requests.
     Github,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
@@ -95,6 +97,24 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
             let mut out = stdout.lock();
             let _ = serde_json::to_writer_pretty(&mut out, &items);
             let _ = writeln!(out);
+        }
+        Format::Short => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for r in &reports {
+                for d in &r.diagnostics {
+                    let file = r.sources.get(d.span.file);
+                    let (line, col) = file.line_char_col(d.span.start);
+                    let _ = writeln!(
+                        out,
+                        "{}:{line}:{col}: {}[{}] {}",
+                        display_path(&file.path),
+                        d.severity.as_str(),
+                        d.code,
+                        d.message
+                    );
+                }
+            }
         }
         Format::Github => {
             let stdout = std::io::stdout();

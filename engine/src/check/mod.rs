@@ -122,6 +122,7 @@ pub fn lint_project_with(
     }
     loader.diagnostics.extend(found);
     let mut diagnostics = std::mem::take(&mut loader.diagnostics);
+    diagnostics.retain(|d| !suppressed(&loader.sources, d));
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
     });
@@ -245,4 +246,55 @@ fn check_schedule(schedule: &crate::load::Entry, diagnostics: &mut Vec<Diagnosti
         }
         diagnostics.push(d);
     }
+}
+
+/// Whether a `# wf:ignore[CODE, ...]` comment on the diagnostic's line or the line above, or a
+/// `# wf:ignore-file[CODE, ...]` comment anywhere in the file, silences it. Without a code list
+/// (`# wf:ignore`), every code is silenced there.
+pub fn suppressed(sources: &SourceMap, d: &Diagnostic) -> bool {
+    let file = sources.get(d.span.file);
+    let text = &file.text;
+    if !text.contains("wf:ignore") {
+        return false;
+    }
+    let matches = |comment: &str, directive: &str| -> bool {
+        let Some(i) = comment.find(directive) else {
+            return false;
+        };
+        let rest = &comment[i + directive.len()..];
+        if directive == "wf:ignore" && rest.starts_with("-file") {
+            return false;
+        }
+        match rest.strip_prefix('[') {
+            Some(list) => list.split(']').next().unwrap_or("").split(',').any(|c| {
+                let c = c.trim();
+                c.eq_ignore_ascii_case(d.code)
+                    || registry::find(c).is_some_and(|r| r.code == d.code)
+            }),
+            None => rest.is_empty() || rest.starts_with(char::is_whitespace),
+        }
+    };
+    let comment_of = |line: &str| line.find('#').map(|i| line[i..].to_string());
+    if text
+        .lines()
+        .filter_map(comment_of)
+        .any(|c| matches(&c, "wf:ignore-file"))
+    {
+        return true;
+    }
+    let (line, _) = file.line_col(d.span.start);
+    let starts = file.line_starts();
+    let line_text = |l: usize| -> &str {
+        let start = starts[l] as usize;
+        let end = starts.get(l + 1).map_or(text.len(), |&e| e as usize);
+        &text[start..end]
+    };
+    let mut lines = vec![line as usize];
+    if line > 0 {
+        lines.push(line as usize - 1);
+    }
+    lines
+        .into_iter()
+        .filter_map(|l| comment_of(line_text(l)))
+        .any(|c| matches(&c, "wf:ignore"))
 }

@@ -61,6 +61,8 @@ fn report(
 
 /// Runs F001 over every operator task.
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    // Many tasks name the same files: ask the file system once per path.
+    let cache: std::cell::RefCell<std::collections::HashMap<PathBuf, bool>> = Default::default();
     for (t, scope) in &cx.scopes {
         let TaskKind::Operator { name, command, .. } = &t.kind else {
             continue;
@@ -82,7 +84,12 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         for (file, v, what) in refs {
             let Some(text) = literal(v) else { continue };
-            let exists = |p: &Path| cx.fs.is_file(p);
+            let exists = |p: &Path| {
+                *cache
+                    .borrow_mut()
+                    .entry(p.to_path_buf())
+                    .or_insert_with(|| cx.fs.is_file(p))
+            };
             match file {
                 FileRef::Template | FileRef::Input | FileRef::TemplateIfString => {
                     let p = dir.join(&text);
