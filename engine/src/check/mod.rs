@@ -122,7 +122,17 @@ pub fn lint_project_with(
     }
     loader.diagnostics.extend(found);
     let mut diagnostics = std::mem::take(&mut loader.diagnostics);
-    diagnostics.retain(|d| !suppressed(&loader.sources, d));
+    // Only files that mention `wf:ignore` can silence anything (checked once per file).
+    let with_comments: HashSet<crate::FileId> = loader
+        .sources
+        .iter()
+        .filter(|(_, f)| f.text.contains("wf:ignore"))
+        .map(|(id, _)| id)
+        .collect();
+    if !with_comments.is_empty() {
+        diagnostics
+            .retain(|d| !with_comments.contains(&d.span.file) || !suppressed(&loader.sources, d));
+    }
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
     });

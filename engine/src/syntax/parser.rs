@@ -563,86 +563,11 @@ impl<'a> Parser<'a> {
     }
 
     fn flow_sequence(&mut self) {
-        self.bump(); // [
-        let mut first = true;
-        loop {
-            if self.flow_abandoned {
-                return;
-            }
-            let t = self.peek();
-            if t.kind == Tok::FlowSequenceEnd {
-                self.bump();
-                return;
-            }
-            if !first {
-                if t.kind == Tok::FlowEntry {
-                    self.bump();
-                } else {
-                    self.error_at(
-                        t,
-                        format!(
-                            "while parsing a flow sequence expected ',' or ']', but got {}",
-                            t.kind.describe()
-                        ),
-                    );
-                    self.abandon_flow(t);
-                    return;
-                }
-            }
-            first = false;
-            let t = self.peek();
-            match t.kind {
-                Tok::FlowSequenceEnd => continue,
-                Tok::StreamEnd => {
-                    self.error_at(
-                        t,
-                        "while parsing a flow sequence expected ',' or ']', but got <stream end>"
-                            .into(),
-                    );
-                    self.abandon_flow(t);
-                    return;
-                }
-                Tok::Key => {
-                    // A single-pair mapping `[a: b]`.
-                    self.start_at(ENTRY, t.start);
-                    self.start_at(KEY, t.start);
-                    self.bump();
-                    if !matches!(
-                        self.peek().kind,
-                        Tok::Value | Tok::FlowEntry | Tok::FlowSequenceEnd
-                    ) {
-                        self.node(false, false);
-                    }
-                    self.finish();
-                    if self.at(Tok::Value) {
-                        self.bump();
-                        if !matches!(self.peek().kind, Tok::FlowEntry | Tok::FlowSequenceEnd) {
-                            self.start(VALUE);
-                            self.node(false, false);
-                            self.finish();
-                        }
-                    }
-                    self.finish();
-                }
-                _ => {
-                    if self.is_node_start(t.kind) {
-                        self.start_at(ITEM, t.start);
-                        self.node(false, false);
-                        self.finish();
-                    } else {
-                        self.error_at(
-                            t,
-                            format!(
-                                "while parsing a flow node expected the node content, but found {}",
-                                t.kind.describe()
-                            ),
-                        );
-                        self.abandon_flow(t);
-                        return;
-                    }
-                }
-            }
-        }
+        self.flow_collection(true);
+    }
+
+    fn flow_mapping(&mut self) {
+        self.flow_collection(false);
     }
 
     fn is_node_start(&self, k: Tok) -> bool {
@@ -657,15 +582,22 @@ impl<'a> Parser<'a> {
             )
     }
 
-    fn flow_mapping(&mut self) {
-        self.bump(); // {
+    /// `[ ... ]` (`seq`) or `{ ... }`, following SnakeYAML's flow productions; on an error the
+    /// collection is abandoned (see [`Parser::abandon_flow`]).
+    fn flow_collection(&mut self, seq: bool) {
+        let (end, what, close) = if seq {
+            (Tok::FlowSequenceEnd, "sequence", ']')
+        } else {
+            (Tok::FlowMappingEnd, "mapping", '}')
+        };
+        self.bump(); // [ or {
         let mut first = true;
         loop {
             if self.flow_abandoned {
                 return;
             }
             let t = self.peek();
-            if t.kind == Tok::FlowMappingEnd {
+            if t.kind == end {
                 self.bump();
                 return;
             }
@@ -676,7 +608,7 @@ impl<'a> Parser<'a> {
                     self.error_at(
                         t,
                         format!(
-                            "while parsing a flow mapping expected ',' or '}}', but got {}",
+                            "while parsing a flow {what} expected ',' or '{close}', but got {}",
                             t.kind.describe()
                         ),
                     );
@@ -687,55 +619,32 @@ impl<'a> Parser<'a> {
             first = false;
             let t = self.peek();
             match t.kind {
-                Tok::FlowMappingEnd => continue,
+                k if k == end => continue,
                 Tok::StreamEnd => {
                     self.error_at(
                         t,
-                        "while parsing a flow mapping expected ',' or '}', but got <stream end>"
-                            .into(),
+                        format!("while parsing a flow {what} expected ',' or '{close}', but got <stream end>"),
                     );
                     self.abandon_flow(t);
                     return;
                 }
-                Tok::Key => {
-                    self.start_at(ENTRY, t.start);
-                    self.start_at(KEY, t.start);
-                    self.bump();
-                    if !matches!(
-                        self.peek().kind,
-                        Tok::Value | Tok::FlowEntry | Tok::FlowMappingEnd
-                    ) {
-                        self.node(false, false);
-                    }
-                    self.finish();
-                    if self.at(Tok::Value) {
-                        self.bump();
-                        if !matches!(self.peek().kind, Tok::FlowEntry | Tok::FlowMappingEnd) {
-                            self.start(VALUE);
-                            self.node(false, false);
-                            self.finish();
-                        }
-                    }
-                    self.finish();
-                }
-                Tok::Value => {
-                    // `{: v}`: empty key.
-                    self.start_at(ENTRY, t.start);
-                    self.bump();
-                    if !matches!(self.peek().kind, Tok::FlowEntry | Tok::FlowMappingEnd) {
-                        self.start(VALUE);
+                // `[a: b]` is a single-pair mapping; `{a: b}` an entry.
+                Tok::Key => self.flow_pair(t, end, true),
+                // `{: v}`: an empty key.
+                Tok::Value if !seq => self.flow_pair(t, end, false),
+                k if self.is_node_start(k) => {
+                    if seq {
+                        self.start_at(ITEM, t.start);
                         self.node(false, false);
                         self.finish();
+                    } else {
+                        // `{a, b}`: a key with an empty value.
+                        self.start_at(ENTRY, t.start);
+                        self.start_at(KEY, t.start);
+                        self.node(false, false);
+                        self.finish();
+                        self.finish();
                     }
-                    self.finish();
-                }
-                k if self.is_node_start(k) => {
-                    // `{a, b}`: a key with an empty value.
-                    self.start_at(ENTRY, t.start);
-                    self.start_at(KEY, t.start);
-                    self.node(false, false);
-                    self.finish();
-                    self.finish();
                 }
                 _ => {
                     self.error_at(
@@ -750,5 +659,28 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+    }
+
+    /// A flow entry `key: value` starting at the `Key` (or, with `has_key` false, the `Value`)
+    /// token `t`, inside a collection that ends with `end`.
+    fn flow_pair(&mut self, t: Token, end: Tok, has_key: bool) {
+        self.start_at(ENTRY, t.start);
+        if has_key {
+            self.start_at(KEY, t.start);
+            self.bump();
+            if !matches!(self.peek().kind, Tok::Value | Tok::FlowEntry) && self.peek().kind != end {
+                self.node(false, false);
+            }
+            self.finish();
+        }
+        if self.at(Tok::Value) {
+            self.bump();
+            if self.peek().kind != Tok::FlowEntry && self.peek().kind != end {
+                self.start(VALUE);
+                self.node(false, false);
+                self.finish();
+            }
+        }
+        self.finish();
     }
 }
