@@ -236,3 +236,24 @@ fn lint_short_format_and_ignore_comments() {
         "testdata/suppress/suppress.dig:10:3: warning[O002] Parameter '_retyr' is not used at task +suppress+c. > Did you mean [_retry]?\n"
     );
 }
+
+#[test]
+fn lint_fix_renames_typos_and_keeps_the_rest_byte_identical() {
+    let dir = std::env::temp_dir().join(format!("wf-fix-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let original = "# keep this comment\r\n+group:\r\n  parallel: true\r\n  +a:\r\n    ehco>: hi   # and this\r\n  +b:\r\n    echo>: x\r\n    _retyr: 3\r\n";
+    let file = dir.join("wf.dig");
+    std::fs::write(&file, original).expect("write");
+    let path = file.to_string_lossy().into_owned();
+    let (code, out, err) = wf(&["lint", &path, "--fix", "--format", "short"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("fixed 3 problems in 1 file"), "{err}");
+    assert_eq!(out, "", "nothing left to report");
+    let fixed = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(
+        fixed,
+        "# keep this comment\r\n+group:\r\n  _parallel: true\r\n  +a:\r\n    echo>: hi   # and this\r\n  +b:\r\n    echo>: x\r\n    _retry: 3\r\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -44,6 +44,10 @@ pub struct LintArgs {
     /// (Default: the project's `.wf.yml` `target:`, else digdag.)
     #[arg(long)]
     target: Option<String>,
+    /// Apply the safe fixes (misspelled operator, parameter, directive and key names) in place,
+    /// then report what is left. Everything else in the files stays byte-identical.
+    #[arg(long)]
+    fix: bool,
     /// Also exit with 1 when there are warnings (problems digdag only hits at run time).
     #[arg(long)]
     strict: bool,
@@ -70,7 +74,18 @@ pub fn run(args: LintArgs) -> Result<ExitCode, String> {
             None => None,
         };
     let options = LintOptions { target };
-    let reports: Vec<ProjectReport> = lint_projects(&fs, &projects, &options);
+    let mut reports: Vec<ProjectReport> = lint_projects(&fs, &projects, &options);
+    if args.fix {
+        let (fixed, files) = apply_fixes(&reports)?;
+        if fixed > 0 {
+            eprintln!(
+                "wf: fixed {fixed} problem{} in {files} file{}",
+                plural(fixed),
+                plural(files)
+            );
+            reports = lint_projects(&fs, &projects, &options);
+        }
+    }
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut failed = false;
@@ -381,4 +396,37 @@ fn sarif(reports: &[ProjectReport]) -> serde_sarif::sarif::Sarif {
         .schema("https://json.schemastore.org/sarif-2.1.0.json")
         .runs(vec![run])
         .build()
+}
+
+/// Writes the safe fixes of every report to disk; returns (fixes applied, files changed).
+fn apply_fixes(reports: &[ProjectReport]) -> Result<(usize, usize), String> {
+    let mut total = 0;
+    let mut files = 0;
+    let mut done = std::collections::HashSet::new();
+    for r in reports {
+        for (id, file) in r.sources.iter() {
+            if !done.insert(file.path.clone()) {
+                continue;
+            }
+            // A file that is not valid UTF-8 was read lossily: never write it back.
+            if r.diagnostics
+                .iter()
+                .any(|d| d.span.file == id && d.code == "S006")
+            {
+                continue;
+            }
+            let fixes = wf_engine::check::fix::safe_fixes_in(&r.diagnostics, id);
+            if fixes.is_empty() {
+                continue;
+            }
+            let (text, n) = wf_engine::check::fix::apply(&file.text, &fixes);
+            if n > 0 && *text != *file.text {
+                std::fs::write(&file.path, text)
+                    .map_err(|e| format!("{}: {e}", file.path.display()))?;
+                total += n;
+                files += 1;
+            }
+        }
+    }
+    Ok((total, files))
 }

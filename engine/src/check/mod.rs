@@ -3,6 +3,7 @@
 //! [`lint_project`] runs every stage (load, include expansion, model, schedule) over the
 //! workflows of one project and returns all diagnostics, sorted and de-duplicated.
 
+pub mod fix;
 pub mod registry;
 pub mod rules;
 
