@@ -176,6 +176,62 @@ pub fn diagnostics(analysis: &DocumentAnalysis) -> Vec<lsp::Diagnostic> {
         .collect()
 }
 
+/// Quick fixes for the diagnostics of the document that touch `range`: one code action per
+/// fix a diagnostic carries (a rename of a misspelled name is marked preferred).
+pub fn code_actions(
+    analysis: &DocumentAnalysis,
+    range: lsp::Range,
+) -> Vec<lsp::CodeActionOrCommand> {
+    let Some(doc) = analysis.file else {
+        return Vec::new();
+    };
+    let mut files = Files::new(&analysis.sources);
+    let Some(uri) = uri_of(&analysis.sources.get(doc).path) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for d in analysis.document_diagnostics() {
+        if d.fixes.is_empty() || d.span.file != doc {
+            continue;
+        }
+        let r = files.range(d.span);
+        // Only diagnostics whose range meets the requested one.
+        if r.end < range.start || r.start > range.end {
+            continue;
+        }
+        let lsp_diagnostic = lsp::Diagnostic {
+            range: r,
+            code: Some(lsp::NumberOrString::String(d.code.to_string())),
+            source: Some("wf".to_string()),
+            message: d.message.clone(),
+            ..Default::default()
+        };
+        for f in &d.fixes {
+            if f.span.file != doc {
+                continue;
+            }
+            let edit = lsp::TextEdit {
+                range: files.range(f.span),
+                new_text: f.replacement.clone(),
+            };
+            let mut changes = HashMap::new();
+            changes.insert(uri.clone(), vec![edit]);
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: f.title.clone(),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp_diagnostic.clone()]),
+                edit: Some(lsp::WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }),
+                is_preferred: Some(wf_engine::check::fix::is_safe(&d)),
+                ..Default::default()
+            }));
+        }
+    }
+    out
+}
+
 /// The outline: tasks as nested document symbols, with the operator and full name as detail.
 pub fn document_symbols(
     analysis: &DocumentAnalysis,

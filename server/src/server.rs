@@ -326,6 +326,10 @@ impl Backend {
                 },
             )),
             document_symbol_provider: Some(OneOf::Left(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            })),
             definition_provider: Some(OneOf::Left(true)),
             ..Default::default()
         }
@@ -441,6 +445,21 @@ impl LanguageServer for Backend {
             Some(DocumentSymbolResponse::Nested(convert::document_symbols(
                 &analysis, &symbols,
             )))
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        let range = params.range;
+        blocking(move || {
+            let actions = convert::code_actions(&analysis, range);
+            (!actions.is_empty()).then_some(actions)
         })
         .await
     }

@@ -461,3 +461,29 @@ async fn bad_input_never_stops_the_server() {
     assert_eq!(ok["diagnostics"][0]["code"], "M005");
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_actions_offer_the_fixes_of_diagnostics_at_the_cursor() {
+    let fixture = Fixture::parse(
+        "\
+//- /p/wf.dig
++group:
+  paral$0lel: true
+  +a:
+    echo>: a
+",
+    );
+    let mut c = open_fixture(&fixture).await;
+    let (path, line, col) = fixture.cursor.clone().expect("cursor");
+    let reply = c
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri(&path) },
+                    "range": { "start": { "line": line, "character": col },
+                               "end": { "line": line, "character": col } },
+                    "context": { "diagnostics": [] } }),
+        )
+        .await;
+    c.shutdown().await;
+    insta::assert_json_snapshot!(reply);
+}
