@@ -176,6 +176,18 @@ pub fn diagnostics(analysis: &DocumentAnalysis) -> Vec<lsp::Diagnostic> {
         .collect()
 }
 
+/// An engine hover as an LSP hover (markdown).
+pub fn hover(analysis: &DocumentAnalysis, h: &wf_engine::ide::Hover) -> lsp::Hover {
+    let mut files = Files::new(&analysis.sources);
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown.clone(),
+        }),
+        range: Some(files.range(h.span)),
+    }
+}
+
 /// Quick fixes for the diagnostics of the document that touch `range`: one code action per
 /// fix a diagnostic carries (a rename of a misspelled name is marked preferred).
 pub fn code_actions(

@@ -326,6 +326,7 @@ impl Backend {
                 },
             )),
             document_symbol_provider: Some(OneOf::Left(true)),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                 ..Default::default()
@@ -445,6 +446,23 @@ impl LanguageServer for Backend {
             Some(DocumentSymbolResponse::Nested(convert::document_symbols(
                 &analysis, &symbols,
             )))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some(path) = convert::path_of(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let doc = analysis.file?;
+            let offset = convert::LineMap::new(&analysis.sources.get(doc).text).offset(at.position);
+            let h = ide::hover_at(&analysis, offset)?;
+            Some(convert::hover(&analysis, &h))
         })
         .await
     }

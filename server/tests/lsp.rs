@@ -487,3 +487,34 @@ async fn code_actions_offer_the_fixes_of_diagnostics_at_the_cursor() {
     c.shutdown().await;
     insta::assert_json_snapshot!(reply);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_on_an_operator_shows_its_documentation() {
+    let fixture = Fixture::parse(
+        "\
+//- /p/wf.dig
+_export:
+  td:
+    database: analytics
++load:
+  t$0d>: q.sql
+",
+    );
+    let mut c = open_fixture(&fixture).await;
+    let (path, line, col) = fixture.cursor.clone().expect("cursor");
+    let reply = c
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri(&path) },
+                    "position": { "line": line, "character": col } }),
+        )
+        .await;
+    c.shutdown().await;
+    let markdown = reply["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(markdown.contains("td>"), "{reply}");
+    assert!(markdown.contains("database"), "{reply}");
+    assert_eq!(reply["range"]["start"], json!({"line": 4, "character": 2}));
+}

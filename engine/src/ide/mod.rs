@@ -6,13 +6,16 @@
 //!   what the other features need ([`DocumentAnalysis`]).
 //! - [`document_symbols`]: the outline (the task tree).
 //! - [`definition_at`]: where the name or path under the cursor points.
+//! - [`hover_at`]: the catalog documentation of what is under the cursor.
 
 mod analysis;
 mod definition;
+mod hover;
 mod symbols;
 
 pub use analysis::{analyze_document, document_kind, DocumentAnalysis, DocumentKind};
 pub use definition::{definition_at, Target};
+pub use hover::{hover_at, Hover};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
 
 use crate::load::{normalize_path, DiskFileSystem, FileSystem};
