@@ -587,6 +587,10 @@ pub fn analyze(code: &str) -> Analysis {
                     es2015_issue(&mut issues, "for...of loops", t.start..t.end)
                 }
                 "else" | "do" | "try" | "finally" => next_is_block = true,
+                "catch" if is_punct(i + 1, "{") => {
+                    next_is_block = true;
+                    es2015_issue(&mut issues, "optional catch binding", t.start..t.end);
+                }
                 _ => {}
             }
             if expect_decl_name && in_var_decl == Some(depth) {
@@ -670,6 +674,18 @@ pub fn analyze(code: &str) -> Analysis {
                 }
             }
             ")" | "]" | "}" => {
+                if s == ")"
+                    && is_punct(i.wrapping_sub(1), ",")
+                    && stack
+                        .last()
+                        .is_some_and(|&f| matches!(frames[f].0, Frame::Paren { .. }))
+                {
+                    es2015_issue(
+                        &mut issues,
+                        "trailing commas in argument lists",
+                        tokens[i - 1].start..tokens[i - 1].end,
+                    );
+                }
                 if let Some(f) = stack.pop() {
                     closed_by[i] = Some(f);
                     if let Some(&(sc, d)) = open_scopes.last() {
@@ -1077,6 +1093,12 @@ mod tests {
             es("/x/u.test(s)"),
             vec!["regular expression flags u, y and s"]
         );
+        assert_eq!(es("f(a, b,)"), vec!["trailing commas in argument lists"]);
+        assert_eq!(
+            es("(function(){ try { a() } catch { return b } })()"),
+            vec!["optional catch binding"]
+        );
+        assert!(es("[1, 2,].length + {a: 1,}.a").is_empty());
         // ES5 constructs are fine.
         assert!(es("a ? b : c").is_empty());
         assert!(es("{get x() { return 1 }}.x").is_empty());
