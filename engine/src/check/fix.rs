@@ -69,10 +69,10 @@ mod tests {
     #[test]
     fn applies_sorted_non_overlapping_edits() {
         let a = fix(0, 5, "_parallel");
-        let b = fix(10, 12, "XY");
-        let c = fix(11, 13, "overlaps");
+        let b = fix(11, 13, "XY");
+        let c = fix(12, 14, "overlaps");
         let (out, n) = apply("parel: a\n  cd: x", &[&b, &a, &c]);
         assert_eq!(n, 2);
-        assert_eq!(out, "_parallel: a\nXYcd: x");
+        assert_eq!(out, "_parallel: a\n  XY: x");
     }
 }
