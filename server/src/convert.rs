@@ -176,6 +176,38 @@ pub fn diagnostics(analysis: &DocumentAnalysis) -> Vec<lsp::Diagnostic> {
         .collect()
 }
 
+/// Engine completions as LSP completion items.
+pub fn completions(items: Vec<wf_engine::ide::Completion>) -> Vec<lsp::CompletionItem> {
+    use wf_engine::ide::CompletionKind as K;
+    items
+        .into_iter()
+        .map(|c| lsp::CompletionItem {
+            kind: Some(match c.kind {
+                K::Variable => lsp::CompletionItemKind::VARIABLE,
+                K::Operator => lsp::CompletionItemKind::FUNCTION,
+                K::Parameter => lsp::CompletionItemKind::PROPERTY,
+                K::Directive => lsp::CompletionItemKind::KEYWORD,
+                K::Value => lsp::CompletionItemKind::VALUE,
+            }),
+            detail: (!c.detail.is_empty()).then(|| c.detail.clone()),
+            documentation: (!c.documentation.is_empty()).then(|| {
+                lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: c.documentation.clone(),
+                })
+            }),
+            insert_text: Some(c.insert_text.clone()),
+            insert_text_format: Some(if c.snippet {
+                lsp::InsertTextFormat::SNIPPET
+            } else {
+                lsp::InsertTextFormat::PLAIN_TEXT
+            }),
+            label: c.label,
+            ..Default::default()
+        })
+        .collect()
+}
+
 /// An engine hover as an LSP hover (markdown).
 pub fn hover(analysis: &DocumentAnalysis, h: &wf_engine::ide::Hover) -> lsp::Hover {
     let mut files = Files::new(&analysis.sources);

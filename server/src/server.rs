@@ -327,6 +327,12 @@ impl Backend {
             )),
             document_symbol_provider: Some(OneOf::Left(true)),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(
+                    ["{", ".", ":", " "].iter().map(|c| c.to_string()).collect(),
+                ),
+                ..Default::default()
+            }),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                 ..Default::default()
@@ -446,6 +452,23 @@ impl LanguageServer for Backend {
             Some(DocumentSymbolResponse::Nested(convert::document_symbols(
                 &analysis, &symbols,
             )))
+        })
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some(path) = convert::path_of(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let doc = analysis.file?;
+            let offset = convert::LineMap::new(&analysis.sources.get(doc).text).offset(at.position);
+            let items = ide::completions_at(&analysis, offset);
+            (!items.is_empty()).then(|| CompletionResponse::Array(convert::completions(items)))
         })
         .await
     }

@@ -518,3 +518,32 @@ _export:
     assert!(markdown.contains("database"), "{reply}");
     assert_eq!(reply["range"]["start"], json!({"line": 4, "character": 2}));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_inside_a_template_offers_visible_variables() {
+    let fixture = Fixture::parse(
+        "\
+//- /p/wf.dig
+_export:
+  target_table: report
++a:
+  echo>: ${$0}
+",
+    );
+    let mut c = open_fixture(&fixture).await;
+    let (path, line, col) = fixture.cursor.clone().expect("cursor");
+    let reply = c
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri(&path) },
+                    "position": { "line": line, "character": col } }),
+        )
+        .await;
+    c.shutdown().await;
+    let labels: Vec<&str> = reply
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(labels.contains(&"session_date"), "{reply}");
+    assert!(labels.contains(&"target_table"), "{reply}");
+}

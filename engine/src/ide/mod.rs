@@ -7,13 +7,16 @@
 //! - [`document_symbols`]: the outline (the task tree).
 //! - [`definition_at`]: where the name or path under the cursor points.
 //! - [`hover_at`]: the catalog documentation of what is under the cursor.
+//! - [`completions_at`]: variables, operators, parameters, directives and values at the cursor.
 
 mod analysis;
+mod completion;
 mod definition;
 mod hover;
 mod symbols;
 
 pub use analysis::{analyze_document, document_kind, DocumentAnalysis, DocumentKind};
+pub use completion::{completions_at, Completion, CompletionKind};
 pub use definition::{definition_at, Target};
 pub use hover::{hover_at, Hover};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
