@@ -257,3 +257,31 @@ fn lint_fix_renames_typos_and_keeps_the_rest_byte_identical() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn plan_every_digdag_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("../shared/corpus/digdag/examples");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        assert!(
+            std::env::var("WF_SKIP_CORPUS").is_ok_and(|v| v == "1"),
+            "corpus not found at {}",
+            dir.display()
+        );
+        return;
+    };
+    let mut files: Vec<_> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "dig"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20);
+    let mut all = String::new();
+    for f in files {
+        let rel = format!("../shared/corpus/digdag/examples/{}", f.file_name().unwrap_or_default().to_string_lossy());
+        let (code, out, err) = wf(&["plan", &rel, "--from", "2026-03-07T00:00:00Z", "--sessions", "3"]);
+        assert_eq!(code, 0, "{rel}: {err}");
+        all.push_str(&format!("=== {rel}\n{out}\n"));
+    }
+    insta::assert_snapshot!(all);
+}

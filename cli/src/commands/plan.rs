@@ -160,9 +160,13 @@ fn text(
             let mut last_offset = None;
             for s in sessions {
                 let offset = s.run_time.offset();
-                let mark = match last_offset {
-                    Some(o) if o != offset => "  <- UTC offset changes (DST)",
-                    _ => "",
+                let mark = if s.session_time.offset() != offset {
+                    "  <- DST change between session and run time"
+                } else {
+                    match last_offset {
+                        Some(o) if o != offset => "  <- UTC offset changes (DST)",
+                        _ => "",
+                    }
                 };
                 last_offset = Some(offset);
                 let line = format!(
