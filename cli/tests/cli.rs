@@ -278,8 +278,18 @@ fn plan_every_digdag_example() {
     assert!(files.len() >= 20);
     let mut all = String::new();
     for f in files {
-        let rel = format!("../shared/corpus/digdag/examples/{}", f.file_name().unwrap_or_default().to_string_lossy());
-        let (code, out, err) = wf(&["plan", &rel, "--from", "2026-03-07T00:00:00Z", "--sessions", "3"]);
+        let rel = format!(
+            "../shared/corpus/digdag/examples/{}",
+            f.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let (code, out, err) = wf(&[
+            "plan",
+            &rel,
+            "--from",
+            "2026-03-07T00:00:00Z",
+            "--sessions",
+            "3",
+        ]);
         assert_eq!(code, 0, "{rel}: {err}");
         all.push_str(&format!("=== {rel}\n{out}\n"));
     }

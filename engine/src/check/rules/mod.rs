@@ -3,6 +3,7 @@
 //! that detect them; the rules here run after the model is built.
 
 mod files;
+mod literal_secrets;
 mod operators;
 mod params;
 mod profile;
@@ -51,6 +52,7 @@ pub fn run_all(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     profile::check(cx, out);
     templates::check(cx, out);
     secrets::check(cx, out);
+    literal_secrets::check(cx, out);
 }
 
 /// Visits every task, including `_error` tasks and generated `_do`/`_else_do`/`_check` bodies.
