@@ -41,7 +41,7 @@ pub struct LintArgs {
     format: Format,
     /// Where the workflows run: `digdag` (default) or `treasure-workflow` (also reports what
     /// the hosted service does not allow, and accepts its `trigger:`).
-    /// (Default: the project's `.wf.yml` `target:`, else digdag.)
+    /// (Default: the project's `wf.toml` `target`, else digdag.)
     #[arg(long)]
     target: Option<String>,
     /// Apply the safe fixes (misspelled operator, parameter, directive and key names) in place,

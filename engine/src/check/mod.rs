@@ -53,7 +53,7 @@ pub fn lint_project(fs: &dyn FileSystem, root: &Path, workflows: &[PathBuf]) -> 
 /// How to lint.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
-    /// Where the workflows will run (`--target`); overrides the project's `.wf.yml`.
+    /// Where the workflows will run (`--target`); overrides the project's `wf.toml`.
     pub target: Option<crate::schema::Target>,
 }
 
@@ -71,7 +71,7 @@ pub fn lint_project_with(
     let target = options.target.or(config.target).unwrap_or_default();
     let mut loaded = Vec::new();
     let mut unreadable = Vec::new();
-    for path in workflows {
+    for path in workflows.iter().filter(|w| !config.excludes(root, w)) {
         match loader.load_workflow(path) {
             Ok((file, Some(value))) => {
                 let name = workflow_name(root, path);
@@ -117,12 +117,16 @@ pub fn lint_project_with(
                 target,
                 scalar_map: &scalar_map,
                 secrets: config.secrets.as_deref(),
+                plugins: &config.plugins,
             };
             rules::run_all(&cx, &mut found);
         }
     }
     loader.diagnostics.extend(found);
-    let mut diagnostics = std::mem::take(&mut loader.diagnostics);
+    let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut loader.diagnostics)
+        .into_iter()
+        .filter_map(|d| config.adjust(d))
+        .collect();
     // Only files that mention `wf:ignore` can silence anything (checked once per file).
     let with_comments: HashSet<crate::FileId> = loader
         .sources

@@ -71,9 +71,9 @@ rules! {
     TEMPLATE_SYNTAX = "V001", "template-syntax", Warning, "A `${...}` whose JavaScript does not compile (or uses syntax newer than digdag's ES5 engine).";
     UNDEFINED_VARIABLE = "V002", "undefined-variable", Warning, "A `${...}` reads a variable that is not defined where the task runs.";
     POSSIBLY_UNDEFINED_VARIABLE = "V003", "possibly-undefined-variable", Warning, "A `${...}` reads a variable only a `py>`-like task could have stored.";
-    UNKNOWN_SECRET = "V004", "unknown-secret", Warning, "`${secret:key}` names a key that the project's `.wf.yml` `secrets:` list does not declare.";
+    UNKNOWN_SECRET = "V004", "unknown-secret", Warning, "`${secret:key}` names a key that the project's `wf.toml` `secrets` list does not declare.";
     LITERAL_SECRET = "V005", "literal-secret", Warning, "A password, API key, token or AWS key written in the file instead of `${secret:...}`.";
-    INVALID_CONFIG = "C001", "invalid-config", Error, "A problem in the project configuration file `.wf.yml`.";
+    INVALID_CONFIG = "C001", "invalid-config", Error, "A problem in the project configuration file `wf.toml`.";
     MISSING_FILE = "F001", "missing-file", Warning, "A file the task needs does not exist (query, `call>` target, `py>` module, ...).";
 }
 

@@ -170,7 +170,7 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
                 format!("set by {operator}> task {task} for each generated task")
             }
             Origin::Error { task } => format!("the error of {task}"),
-            Origin::Declared { .. } => "declared in .wf.yml".to_string(),
+            Origin::Declared { .. } => "declared in wf.toml".to_string(),
         };
         // Keys of an exported object (`td: {database: x}` -> `td.database`).
         if !prefix.is_empty() && v.name == prefix {

@@ -34,7 +34,7 @@ pub enum Origin {
     Loop { task: String, operator: String },
     /// `error` inside an `_error` task.
     Error { task: String },
-    /// Declared in the project configuration (`.wf.yml` `params:`).
+    /// Declared in the project configuration (`wf.toml` `[params]`).
     Declared { span: Span },
 }
 
@@ -296,7 +296,7 @@ pub fn task_scopes(wf: &Workflow) -> Vec<(&Task, Scope)> {
     task_scopes_with(wf, None)
 }
 
-/// Like [`task_scopes`], with parameters declared in the project configuration (`.wf.yml`
+/// Like [`task_scopes`], with parameters declared in the project configuration (`wf.toml`
 /// `params:`), which every task sees.
 pub fn task_scopes_with<'a>(wf: &'a Workflow, params: Option<&Value>) -> Vec<(&'a Task, Scope)> {
     let scheduled = wf.root.options.schedule.is_some();

@@ -38,8 +38,10 @@ pub struct RuleContext<'a> {
     pub target: crate::schema::Target,
     /// Maps a scalar value's span to its offsets in the file (for exact `${...}` positions).
     pub scalar_map: &'a dyn Fn(crate::Span) -> Option<crate::template::ScalarMap>,
-    /// Secret keys the project declares (`.wf.yml` `secrets:`), if it declares them.
+    /// Secret keys the project declares (`wf.toml` `secrets`), if it declares them.
     pub secrets: Option<&'a [String]>,
+    /// Plugin operators the project declares (`wf.toml` `plugins`).
+    pub plugins: &'a [String],
 }
 
 /// Runs every semantic rule.

@@ -1,4 +1,4 @@
-//! `${secret:key}` (V004): when the project declares its secrets (`.wf.yml` `secrets:`), every
+//! `${secret:key}` (V004): when the project declares its secrets (`wf.toml` `secrets`), every
 //! key a task uses must be among them (digdag fails with `Secret not found for key`).
 
 use super::RuleContext;
@@ -62,7 +62,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     let mut d = Diagnostic::new(
                         &UNKNOWN_SECRET,
                         at,
-                        format!("secret `{key}` is not in the project's `.wf.yml` `secrets:` (digdag fails with `Secret not found for key: '{key}'` unless it is set)"),
+                        format!("secret `{key}` is not in the project's `wf.toml` `secrets` (digdag fails with `Secret not found for key: '{key}'` unless it is set)"),
                     );
                     if let Some(best) =
                         crate::suggest::did_you_mean(&key, known.iter().map(String::as_str)).first()
