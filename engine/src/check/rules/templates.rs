@@ -168,7 +168,8 @@ fn check_string(
         match scope.lookup(&path) {
             Lookup::Defined(_) => {}
             Lookup::Maybe(src) => {
-                if reported.insert(key) {
+                // In a `call>`ed workflow the caller's exports may define it too.
+                if !cx.called && reported.insert(key) {
                     out.push(Diagnostic::new(
                         &POSSIBLY_UNDEFINED_VARIABLE,
                         at,
