@@ -15,6 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The summary `digdag check` prints, then what `wf lint` found.
+    Check(commands::check::CheckArgs),
     /// Report every problem in the workflows under the given paths.
     Lint(commands::lint::LintArgs),
     /// Show the next sessions of a workflow's schedule and the order its tasks run in.
@@ -30,6 +32,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => commands::check::run(args),
         Command::Lint(args) => commands::lint::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Plan(args) => commands::plan::run(args),

@@ -295,3 +295,21 @@ fn plan_every_digdag_example() {
     }
     insta::assert_snapshot!(all);
 }
+
+#[test]
+fn check_prints_digdags_summary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = Command::new(env!("CARGO_BIN_EXE_wf"))
+        .args([
+            "check",
+            "testdata/examples/daily_report",
+            "--now",
+            "2026-03-01T00:00:00Z",
+        ])
+        .env("TZ", "UTC")
+        .current_dir(root)
+        .output()
+        .expect("run wf");
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}

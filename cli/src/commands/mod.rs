@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod lint;
 pub mod lsp;
 pub mod parse;
