@@ -203,10 +203,10 @@ impl Scope {
         Lookup::Defined(root_var)
     }
 
-    /// Whether some source defines `name`: a variable of that name, or a variable above it
+    /// Whether some source defines the dotted `name`: a variable of that name, or a variable above it
     /// whose value has that field (a variable of unknown shape, such as a store, may have any
     /// field).
-    fn may_define(&self, name: &str) -> bool {
+    pub fn may_define(&self, name: &str) -> bool {
         self.vars.iter().any(|v| {
             if v.name == name {
                 return true;
@@ -231,63 +231,19 @@ impl Scope {
     }
 }
 
-/// The built-in variables of every task (semantics §3.1); with a schedule also
-/// `last_session_*` and `next_session_*`.
+/// The built-in variables of every task (semantics §3.1, from the catalog); with a schedule
+/// also `last_session_*` and `next_session_*`.
 pub fn builtin_names(scheduled: bool) -> Vec<&'static str> {
-    let mut v = vec![
-        "timezone",
-        "session_uuid",
-        "session_id",
-        "session_time",
-        "session_date",
-        "session_date_compact",
-        "session_local_time",
-        "session_tz_offset",
-        "session_unixtime",
-        "last_executed_session_time",
-        "last_executed_session_date",
-        "last_executed_session_date_compact",
-        "last_executed_session_local_time",
-        "last_executed_session_tz_offset",
-        "last_executed_session_unixtime",
-        "project_id",
-        "retry_attempt_name",
-        "attempt_id",
-        "task_name",
-    ];
-    if scheduled {
-        for prefix in ["last_session", "next_session"] {
-            for suffix in [
-                "time",
-                "date",
-                "date_compact",
-                "local_time",
-                "tz_offset",
-                "unixtime",
-            ] {
-                v.push(match (prefix, suffix) {
-                    ("last_session", "time") => "last_session_time",
-                    ("last_session", "date") => "last_session_date",
-                    ("last_session", "date_compact") => "last_session_date_compact",
-                    ("last_session", "local_time") => "last_session_local_time",
-                    ("last_session", "tz_offset") => "last_session_tz_offset",
-                    ("last_session", "unixtime") => "last_session_unixtime",
-                    ("next_session", "time") => "next_session_time",
-                    ("next_session", "date") => "next_session_date",
-                    ("next_session", "date_compact") => "next_session_date_compact",
-                    ("next_session", "local_time") => "next_session_local_time",
-                    ("next_session", "tz_offset") => "next_session_tz_offset",
-                    _ => "next_session_unixtime",
-                });
-            }
-        }
-    }
-    v
+    crate::schema::builtin_variables()
+        .iter()
+        .filter(|v| scheduled || !v.requires_schedule)
+        .map(|v| v.name)
+        .collect()
 }
 
 /// Built-ins that exist only when the workflow has a `schedule`.
 pub fn is_schedule_only_builtin(name: &str) -> bool {
-    builtin_names(true).contains(&name) && !builtin_names(false).contains(&name)
+    crate::schema::builtin_variable(name).is_some_and(|v| v.requires_schedule)
 }
 
 /// The scope of every task of `wf` (main tree, `_error`, `_check` and generated `_do` bodies),

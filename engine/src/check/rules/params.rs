@@ -136,23 +136,7 @@ fn available(t: &Task, scope: &Scope, spec: &schema::OperatorSpec, param: &str) 
             );
         }
         // Nested config: the object must exist and hold the key (or be of unknown shape).
-        let full = p.join(".");
-        scope.vars().any(|v| {
-            v.name == full
-                || full.strip_prefix(v.name.as_str()).is_some_and(|rest| {
-                    rest.starts_with('.')
-                        && match &v.value {
-                            None => true,
-                            Some(val) => {
-                                let mut cur = Some(val);
-                                for seg in rest[1..].split('.') {
-                                    cur = cur.and_then(Value::as_object).and_then(|o| o.get(seg));
-                                }
-                                cur.is_some()
-                            }
-                        }
-                })
-        }) || scope.has_any()
+        scope.may_define(&p.join(".")) || scope.has_any()
     })
 }
 

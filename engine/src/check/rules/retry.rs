@@ -8,20 +8,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Value, ValueKind};
 use crate::model::TaskKind;
 
-/// Operators whose implementation ignores task-level `_retry` (semantics §2).
-const IGNORES_RETRY: &[&str] = &[
-    "echo",
-    "fail",
-    "if",
-    "loop",
-    "for_each",
-    "for_range",
-    "wait",
-    "s3_wait",
-    "notify",
-    "nop",
-];
-
 fn is_template(v: &Value) -> bool {
     v.as_str().is_some_and(|s| s.contains("${"))
 }
@@ -85,10 +71,14 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     all_tasks(&cx.workflow.root, &mut |t| {
         let Some(v) = &t.options.retry else { return };
         let (severity, why) = match &t.kind {
-            TaskKind::Operator { name, .. } if IGNORES_RETRY.contains(&name.as_str()) => (
-                Severity::Warning,
-                format!(" (`{name}>` ignores `_retry`, so digdag only logs this)"),
-            ),
+            TaskKind::Operator { name, .. }
+                if crate::schema::operator(name).is_some_and(|s| !s.retry) =>
+            {
+                (
+                    Severity::Warning,
+                    format!(" (`{name}>` ignores `_retry`, so digdag only logs this)"),
+                )
+            }
             TaskKind::Operator { .. } => (
                 Severity::Error,
                 " (the task fails when it runs)".to_string(),
