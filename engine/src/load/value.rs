@@ -114,6 +114,17 @@ impl Value {
         !matches!(self.kind, ValueKind::Object(_) | ValueKind::Array(_))
     }
 
+    /// Calls `f` with every string inside this value (objects and arrays recursed), with its
+    /// span.
+    pub fn for_each_string<'a>(&'a self, f: &mut dyn FnMut(&'a str, Span)) {
+        match &self.kind {
+            ValueKind::String(s) => f(s, self.span),
+            ValueKind::Array(items) => items.iter().for_each(|i| i.for_each_string(f)),
+            ValueKind::Object(o) => o.entries.iter().for_each(|e| e.value.for_each_string(f)),
+            _ => {}
+        }
+    }
+
     /// Jackson's type word used in digdag messages: `string`, `number`, `boolean`, `array`,
     /// `object` or `null`.
     pub fn type_word(&self) -> &'static str {

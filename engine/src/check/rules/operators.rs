@@ -94,16 +94,13 @@ fn name_span_is_type_key(t: &Task) -> bool {
 
 /// Whether `${key` appears in any string of the task (its keys may feed each other's templates).
 fn referenced_in_task(t: &Task, key: &str) -> bool {
-    fn walk(v: &Value, needle: &str) -> bool {
-        match &v.kind {
-            ValueKind::String(s) => s.contains(needle),
-            ValueKind::Array(items) => items.iter().any(|i| walk(i, needle)),
-            ValueKind::Object(o) => o.entries.iter().any(|e| walk(&e.value, needle)),
-            _ => false,
-        }
-    }
     let needle = format!("${{{key}");
-    t.params.iter().any(|e| walk(&e.value, &needle))
+    let mut found = false;
+    for e in &t.params {
+        e.value
+            .for_each_string(&mut |s, _| found |= s.contains(&needle));
+    }
+    found
 }
 
 fn unknown_keys(

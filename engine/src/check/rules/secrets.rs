@@ -4,7 +4,7 @@
 use super::RuleContext;
 use crate::check::registry::UNKNOWN_SECRET;
 use crate::diagnostic::Diagnostic;
-use crate::load::{Value, ValueKind};
+use crate::load::Value;
 use crate::source::Span;
 
 /// The keys of every `${secret:KEY}` in `s`, with their byte ranges in `s`.
@@ -28,15 +28,6 @@ pub fn secret_keys(s: &str) -> Vec<(String, std::ops::Range<usize>)> {
     out
 }
 
-fn walk(v: &Value, f: &mut dyn FnMut(&str, Span)) {
-    match &v.kind {
-        ValueKind::String(s) => f(s, v.span),
-        ValueKind::Array(items) => items.iter().for_each(|i| walk(i, f)),
-        ValueKind::Object(o) => o.entries.iter().for_each(|e| walk(&e.value, f)),
-        _ => {}
-    }
-}
-
 /// Runs V004.
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(known) = cx.secrets else { return };
@@ -47,7 +38,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             values.push(e);
         }
         for v in values {
-            walk(v, &mut |s, span| {
+            v.for_each_string(&mut |s, span| {
                 for (key, range) in secret_keys(s) {
                     if known.contains(&key) || !seen.insert((span, key.clone())) {
                         continue;
