@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use wf_engine::check::lint_project;
+use wf_engine::check::{lint_project, require_targets};
 use wf_engine::load::project::workflow_files;
 use wf_engine::load::{DiskFileSystem, ValueKind};
 use wf_engine::plan;
@@ -43,22 +43,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     for wf in &report.workflows {
         let graph = plan::compile_graph(wf);
         let _ = writeln!(out, "    {} ({} tasks)", wf.name, graph.tasks.len());
-        let mut targets: Vec<String> = Vec::new();
-        wf_engine::check::rules::all_tasks(&wf.root, &mut |t| {
-            if let (
-                Some("require"),
-                wf_engine::model::TaskKind::Operator {
-                    command: Some(c), ..
-                },
-            ) = (t.operator(), &t.kind)
-            {
-                if let Some(s) = c.scalar_text() {
-                    if !targets.contains(&s) {
-                        targets.push(s);
-                    }
-                }
-            }
-        });
+        let targets = require_targets(wf);
         for t in targets {
             let _ = writeln!(out, "      -> {t}");
         }

@@ -152,6 +152,27 @@ pub fn lint_project_with(
     }
 }
 
+/// The distinct workflows the `require>` tasks of `wf` wait for, in task order.
+pub fn require_targets(wf: &Workflow) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    rules::all_tasks(&wf.root, &mut |t| {
+        if let (
+            Some("require"),
+            model::TaskKind::Operator {
+                command: Some(c), ..
+            },
+        ) = (t.operator(), &t.kind)
+        {
+            if let Some(s) = c.scalar_text() {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+    });
+    out
+}
+
 /// Files the literal `call>` tasks of `wf` name, resolved from the project root and from the
 /// calling file's directory (normalized).
 pub fn call_targets(root: &Path, path: &Path, wf: &Workflow) -> Vec<PathBuf> {
