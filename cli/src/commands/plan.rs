@@ -184,7 +184,12 @@ fn text(
             let _ = writeln!(out, "schedule: none (runs only when started by hand)");
         }
     }
-    let timing = g.simulate(&|_| 1);
+    let timing = g
+        .simulate(&plan::SimOptions {
+            duration: &|_| 1,
+            max_running: None,
+        })
+        .timing;
     let _ = writeln!(
         out,
         "\ntasks (step = when it can start if every task takes one step):"

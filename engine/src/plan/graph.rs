@@ -138,59 +138,6 @@ impl TaskGraph {
     pub fn children(&self, i: usize) -> impl Iterator<Item = &PlannedTask> {
         self.tasks.iter().filter(move |t| t.parent == Some(i))
     }
-
-    /// Start and end of every task when each operator task takes `duration(task)` units and
-    /// nothing else limits concurrency: a task starts when its parent has started and all its
-    /// upstream tasks have ended; a group ends when its last child ends.
-    pub fn simulate(&self, duration: &dyn Fn(&PlannedTask) -> u64) -> Vec<Timing> {
-        let mut timing = vec![Timing { start: 0, end: 0 }; self.tasks.len()];
-        // Children always come after their parent and upstream tasks come before a task in
-        // creation order, so one pass in reverse nesting order suffices: compute each group
-        // recursively from the root.
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); self.tasks.len()];
-        for t in &self.tasks {
-            if let Some(p) = t.parent {
-                children[p].push(t.index);
-            }
-        }
-        fn visit(
-            g: &TaskGraph,
-            i: usize,
-            ready: u64,
-            children: &[Vec<usize>],
-            duration: &dyn Fn(&PlannedTask) -> u64,
-            timing: &mut [Timing],
-        ) {
-            let t = &g.tasks[i];
-            match t.kind {
-                PlannedKind::Operator(_) => {
-                    timing[i] = Timing {
-                        start: ready,
-                        end: ready + duration(t),
-                    };
-                }
-                PlannedKind::Group => {
-                    let mut end = ready;
-                    for &c in &children[i] {
-                        let child_ready = g.tasks[c]
-                            .upstream
-                            .iter()
-                            .map(|&u| timing[u].end)
-                            .max()
-                            .unwrap_or(ready)
-                            .max(ready);
-                        visit(g, c, child_ready, children, duration, timing);
-                        end = end.max(timing[c].end);
-                    }
-                    timing[i] = Timing { start: ready, end };
-                }
-            }
-        }
-        if !self.tasks.is_empty() {
-            visit(self, 0, 0, &children, duration, &mut timing);
-        }
-        timing
-    }
 }
 
 #[cfg(test)]
@@ -210,7 +157,12 @@ mod tests {
         );
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         let g = compile_graph(&report.workflows[0]);
-        let timing = g.simulate(&|_| 1);
+        let timing = g
+            .simulate(&crate::plan::SimOptions {
+                duration: &|_| 1,
+                max_running: None,
+            })
+            .timing;
         g.tasks
             .iter()
             .map(|t| {

@@ -3,8 +3,10 @@
 
 mod graph;
 mod session;
+mod simulate;
 
 pub use graph::{compile_graph, sibling_upstreams, PlannedKind, PlannedTask, TaskGraph, Timing};
 pub use session::{
     describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone,
 };
+pub use simulate::{Durations, SimOptions, Simulation};
