@@ -3,6 +3,7 @@
 
 pub mod expand;
 mod graph;
+pub mod params;
 mod session;
 mod simulate;
 
