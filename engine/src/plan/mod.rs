@@ -2,12 +2,17 @@
 //! would start and finish under assumed durations. The executor will run this same graph.
 
 pub mod expand;
+mod calls;
 mod graph;
 pub mod params;
 mod session;
 mod simulate;
 
-pub use graph::{compile_graph, sibling_upstreams, PlannedKind, PlannedTask, TaskGraph, Timing};
+pub use calls::ProjectCalls;
+pub use graph::{
+    compile_graph, plan_graph, sibling_upstreams, CallLoader, Expansion, PlanOptions, PlannedKind,
+    PlannedTask, TaskGraph, Timing,
+};
 pub use session::{
     describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone,
 };

@@ -216,19 +216,26 @@ impl ParamResolver {
     /// each; `local` is the task's own config. In digdag's key order (§4.3): inherited keys
     /// first, then built-ins, then local keys; stores of earlier tasks are not known before
     /// the run, so templates reading a name nothing defines stay unresolved.
-    pub fn resolve(&self, exports: &[(&str, &Object)], task_name: &str, local: &Object) -> Vec<Param> {
+    pub fn resolve(
+        &self,
+        exports: &[(&str, &Object)],
+        task_name: &str,
+        local: &Object,
+    ) -> Vec<Param> {
         let mut base = self.overrides.clone();
         let mut sources: Vec<(String, ParamSource)> = base
             .entries
             .iter()
             .map(|e| (e.key.clone(), ParamSource::Override))
             .collect();
-        let set_source = |sources: &mut Vec<(String, ParamSource)>, key: &str, s: ParamSource| {
-            match sources.iter_mut().find(|(k, _)| k == key) {
+        let set_source =
+            |sources: &mut Vec<(String, ParamSource)>, key: &str, s: ParamSource| match sources
+                .iter_mut()
+                .find(|(k, _)| k == key)
+            {
                 Some(slot) => slot.1 = s,
                 None => sources.push((key.to_string(), s)),
-            }
-        };
+            };
         for (task, export) in exports {
             deep_merge(&mut base, export);
             for e in &export.entries {
@@ -362,7 +369,10 @@ impl ParamResolver {
             }
             if scope.get(&r.name).is_none() && !r.via_this {
                 let why = if !self.has_session && is_session_variable(&r.name) {
-                    format!("`{}` depends on the session (plan one with --session)", r.name)
+                    format!(
+                        "`{}` depends on the session (plan one with --session)",
+                        r.name
+                    )
                 } else {
                     format!(
                         "`{}` is not defined before the run (stored by an earlier task?)",
@@ -427,7 +437,12 @@ mod tests {
                     ParamState::Unresolved(why) => format!(" (unresolved: {why})"),
                     ParamState::Failed(msg) => format!(" (fails: {msg})"),
                 };
-                format!("{} = {} [{:?}]{state}\n", p.key, p.value.to_json(), p.source)
+                format!(
+                    "{} = {} [{:?}]{state}\n",
+                    p.key,
+                    p.value.to_json(),
+                    p.source
+                )
             })
             .collect()
     }
@@ -441,11 +456,7 @@ mod tests {
         let root = obj(r#"{"db": {"user": "etl"}, "timezone": "mine"}"#);
         let group = obj(r#"{"db": {"name": "analytics"}}"#);
         let local = obj(r#"{"td>": "q.sql", "region": "eu"}"#);
-        let out = show(&r.resolve(
-            &[("+wf", &root), ("+wf+g", &group)],
-            "+wf+g+t",
-            &local,
-        ));
+        let out = show(&r.resolve(&[("+wf", &root), ("+wf+g", &group)], "+wf+g+t", &local));
         assert_eq!(
             out,
             "region = \"eu\" [Local]\n\
@@ -489,17 +500,29 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("z = \"${nope(\" [Local]\n"), "{out}");
-        assert!(out.contains("session_tz_offset = \"+0900\" [Builtin]\n"), "{out}");
-        assert!(out.contains("session_unixtime = 1772377200 [Builtin]\n"), "{out}");
+        assert!(
+            out.contains("session_tz_offset = \"+0900\" [Builtin]\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("session_unixtime = 1772377200 [Builtin]\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn without_a_session_session_variables_are_unresolved() {
         let r = ParamResolver::new(Object::default(), None, "UTC");
-        let local = obj(r#"{"echo>": "${session_date} in ${timezone} at ${task_name}", "f": "${1 +}"}"#);
+        let local =
+            obj(r#"{"echo>": "${session_date} in ${timezone} at ${task_name}", "f": "${1 +}"}"#);
         let out = show(&r.resolve(&[], "+wf+t", &local));
         assert!(out.contains("echo> = \"${session_date} in ${timezone} at ${task_name}\" [Local] (unresolved: `session_date` depends on the session (plan one with --session))\n"), "{out}");
-        assert!(out.contains("f = \"${1 +}\" [Local] (fails: Failed to evaluate a variable ${1 +} (SyntaxError"), "{out}");
+        assert!(
+            out.contains(
+                "f = \"${1 +}\" [Local] (fails: Failed to evaluate a variable ${1 +} (SyntaxError"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -95,12 +95,14 @@ impl Durations {
         for e in &object.entries {
             let units = match &e.value.kind {
                 crate::load::ValueKind::Int(i) if *i >= 0 => *i as u64,
-                _ => return Err(format!(
+                _ => {
+                    return Err(format!(
                     "{}: the duration of `{}` must be a whole number of units (0 or more), not {}",
                     at(e.value.span),
                     e.key,
                     e.value.to_json()
-                )),
+                ))
+                }
             };
             if e.key == "default" {
                 out.default = units;
