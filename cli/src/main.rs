@@ -21,6 +21,8 @@ enum Command {
     Lint(commands::lint::LintArgs),
     /// Show the next sessions of a workflow's schedule and the order its tasks run in.
     Plan(commands::plan::PlanArgs),
+    /// Run one session of a workflow locally (resumes the session when run again).
+    Run(commands::run::RunArgs),
     /// Print the lossless syntax tree of a file.
     Parse(commands::parse::ParseArgs),
     /// List the rules (`--markdown` for the README table).
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Plan(args) => commands::plan::run(args),
+        Command::Run(args) => commands::run::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Lsp(args) => commands::lsp::run(args),
     };

@@ -6,3 +6,4 @@ pub mod lsp;
 pub mod parse;
 pub mod plan;
 pub mod rules;
+pub mod run;
