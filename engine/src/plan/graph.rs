@@ -125,6 +125,7 @@ impl<'a> Builder<'a> {
     }
 
     fn run(mut self, wf: &Workflow) -> TaskGraph {
+        self.calls.push(format!("{}.dig", wf.name));
         self.add(&wf.root, None, false);
         TaskGraph {
             workflow: wf.name.clone(),
@@ -421,11 +422,9 @@ fn parallel_mode(v: &Value) -> Result<Parallel, String> {
     }
 }
 
-/// The task's own keys, in order: operator and parameters.
+/// The task's own keys, in order: operator, parameters and directives.
 fn own_config(task: &Task) -> Object {
-    Object {
-        entries: task.params.clone(),
-    }
+    task.local.clone()
 }
 
 /// An empty group task.
@@ -442,6 +441,7 @@ fn group_task(name: &str, full_name: &str, span: Span, mode: Parallel) -> Task {
         },
         params: Vec::new(),
         directive_keys: Vec::new(),
+        local: Object::default(),
         children: Vec::new(),
     }
 }
@@ -532,6 +532,7 @@ mod tests {
     use super::*;
     use crate::check::lint_project;
     use crate::load::MemoryFileSystem;
+    use crate::plan::params::ParamResolver;
     use std::path::Path;
 
     fn graph(text: &str) -> String {
@@ -564,6 +565,178 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The plan of `/p/wf.dig` among `files`, one task per line with its upstream and
+    /// expansion.
+    fn planned(files: &[(&str, &str)], overrides: &[&str]) -> String {
+        let mut fs = MemoryFileSystem::new();
+        for (path, text) in files {
+            fs.insert(format!("/p/{path}"), *text);
+        }
+        let report = lint_project(&fs, Path::new("/p"), &[Path::new("/p/wf.dig").into()]);
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut params = Object::default();
+        for p in overrides {
+            crate::run::params::parse_param_arg(p, &mut params).expect("-p");
+        }
+        let resolver = ParamResolver::new(params, None, "UTC");
+        let calls = crate::plan::ProjectCalls::new(&fs, "/p");
+        let g = plan_graph(
+            &report.workflows[0],
+            &PlanOptions {
+                params: &resolver,
+                calls: Some(&calls),
+                max_tasks: 10_000,
+            },
+        );
+        g.tasks
+            .iter()
+            .map(|t| {
+                let up: Vec<&str> = t
+                    .upstream
+                    .iter()
+                    .map(|&u| g.tasks[u].name.rsplit(['+', '^']).next().unwrap_or(""))
+                    .collect();
+                let exp = match &t.expansion {
+                    None => String::new(),
+                    Some(Expansion::Static) => " (static)".into(),
+                    Some(Expansion::Dynamic(why)) => format!(" (dynamic: {why})"),
+                    Some(Expansion::Fails(msg)) => format!(" (fails: {msg})"),
+                };
+                let up = if up.is_empty() {
+                    String::new()
+                } else {
+                    format!(" <- {}", up.join(","))
+                };
+                format!("{}{up}{exp}\n", t.name)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn for_each_children_are_named_as_digdag_names_them() {
+        let out = planned(
+            &[(
+                "wf.dig",
+                "+t:\n  for_each>:\n    fruit: [apple, orange]\n    verb: [eat]\n  _do:\n    echo>: ${verb} ${fruit}\n+after:\n  echo>: done\n",
+            )],
+            &[],
+        );
+        assert_eq!(
+            out,
+            "+wf\n\
+             +wf+t (static)\n\
+             +wf+t^sub\n\
+             +wf+t^sub+for-0=fruit=0=apple&1=verb=0=eat\n\
+             +wf+t^sub+for-0=fruit=1=orange&1=verb=0=eat <- for-0=fruit=0=apple&1=verb=0=eat\n\
+             +wf+after <- t\n"
+        );
+    }
+
+    #[test]
+    fn loop_and_range_with_parallel_and_nested_groups() {
+        let out = planned(
+            &[(
+                "wf.dig",
+                "+l:\n  loop>: 2\n  _parallel: true\n  _do:\n    +a: {echo>: a}\n    +b: {echo>: b}\n+r:\n  for_range>: {from: 0, to: 10, slices: 2}\n  _parallel: {limit: 1}\n  _do: {echo>: '${range.from}'}\n",
+            )],
+            &[],
+        );
+        assert_eq!(
+            out,
+            "+wf\n\
+             +wf+l (static)\n\
+             +wf+l^sub\n\
+             +wf+l^sub+loop-0\n\
+             +wf+l^sub+loop-0+a\n\
+             +wf+l^sub+loop-0+b <- a\n\
+             +wf+l^sub+loop-1\n\
+             +wf+l^sub+loop-1+a\n\
+             +wf+l^sub+loop-1+b <- a\n\
+             +wf+r <- l (static)\n\
+             +wf+r^sub\n\
+             +wf+r^sub+range-from=0&to=5\n\
+             +wf+r^sub+range-from=5&to=10 <- range-from=0&to=5\n"
+        );
+    }
+
+    #[test]
+    fn templates_from_exports_and_params_are_static() {
+        // digdag's parallel_variable_loop.dig and if_operator_do.dig: inputs from `_export`.
+        let out = planned(
+            &[(
+                "wf.dig",
+                "_export:\n  parallel: true\n  value1: true\n  n: 2\n+loop:\n  loop>: ${n}\n  _parallel: ${parallel}\n  _do:\n    echo>: ${i}\n+if_task:\n  if>: ${value1}\n  _do:\n    echo>: OK_do\n  _else_do:\n    echo>: no\n+by_param:\n  for_each>: {x: '${xs}'}\n  _do: {echo>: '${x}'}\n+unknown:\n  loop>: ${count_from_py}\n  _do: {echo>: x}\n",
+            )],
+            &["xs=[\"a\",\"b\"]"],
+        );
+        assert_eq!(
+            out,
+            "+wf\n\
+             +wf+loop (static)\n\
+             +wf+loop^sub\n\
+             +wf+loop^sub+loop-0\n\
+             +wf+loop^sub+loop-1\n\
+             +wf+if_task <- loop (static)\n\
+             +wf+if_task^sub\n\
+             +wf+by_param <- if_task (static)\n\
+             +wf+by_param^sub\n\
+             +wf+by_param^sub+for-0=x=0=a\n\
+             +wf+by_param^sub+for-0=x=1=b <- for-0=x=0=a\n\
+             +wf+unknown <- by_param (dynamic: `loop>`: `count_from_py` is not defined before the run (stored by an earlier task?))\n"
+        );
+    }
+
+    #[test]
+    fn if_false_without_else_and_failing_expansions() {
+        let out = planned(
+            &[(
+                "wf.dig",
+                "+no:\n  if>: false\n  _do: {echo>: x}\n+bad:\n  for_range>: {from: 0, to: 3}\n  _do: {echo>: x}\n+big:\n  loop>: 1001\n  _do: {echo>: x}\n+td:\n  td_for_each>: q.sql\n  _do: {echo>: x}\n  database: d\n",
+            )],
+            &[],
+        );
+        assert_eq!(
+            out,
+            "+wf\n\
+             +wf+no (static)\n\
+             +wf+bad <- no (fails: step or slices option is required for for_range)\n\
+             +wf+big <- bad (fails: Too many loop subtasks. Limit: 1000)\n\
+             +wf+td <- big (dynamic: one task per row of the query result, known at run time)\n"
+        );
+    }
+
+    #[test]
+    fn call_inlines_the_called_workflow_with_its_workdir() {
+        let out = planned(
+            &[
+                ("wf.dig", "+c:\n  call>: sub/child\n  _check:\n    echo>: checked\n+self:\n  call>: wf.dig\n+missing:\n  call>: nope.dig\n"),
+                ("sub/child.dig", "_export:\n  x: 1\n+a:\n  echo>: a\n+nested:\n  call>: grand\n"),
+                ("sub/grand.dig", "+g:\n  loop>: 1\n  _do: {echo>: '${i}'}\n"),
+            ],
+            &[],
+        );
+        assert_eq!(
+            out,
+            "+wf\n\
+             +wf+c (static)\n\
+             +wf+c^sub\n\
+             +wf+c^sub+a\n\
+             +wf+c^sub+nested <- a (static)\n\
+             +wf+c^sub+nested^sub\n\
+             +wf+c^sub+nested^sub+g (static)\n\
+             +wf+c^sub+nested^sub+g^sub\n\
+             +wf+c^sub+nested^sub+g^sub+loop-0\n\
+             +wf+c^check <- sub\n\
+             +wf+self <- c (dynamic: `wf.dig` calls itself: digdag expands it until the task limit)\n\
+             +wf+missing <- self (fails: File not found: /p/nope.dig: no such file)\n"
+        );
     }
 
     #[test]

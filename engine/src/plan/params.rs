@@ -3,9 +3,9 @@
 //! variables of the session, then its own keys; templates are evaluated where everything they
 //! read is known before the run, and kept as text otherwise.
 
-use crate::load::{Entry, Object, Value, ValueKind};
+use crate::load::{Object, Value, ValueKind};
+use crate::run::params::{deep_merge, set, string};
 use crate::schedule::{builtin_session_variables, Schedule, Session};
-use crate::source::{FileId, Span};
 use crate::template::{template_references, EvalOptions, Evaluator};
 use jiff::tz::TimeZone;
 use std::cell::OnceCell;
@@ -49,84 +49,6 @@ pub struct Param {
     pub source: ParamSource,
 }
 
-fn runtime_span() -> Span {
-    Span::new(FileId(0), 0, 0)
-}
-
-fn string(s: impl Into<String>) -> Value {
-    Value::new(ValueKind::String(s.into()), runtime_span())
-}
-
-/// Sets `key` (replacing in place, or appending), as Jackson's `ObjectNode.set` does.
-fn set(o: &mut Object, key: &str, value: Value) {
-    match o.position(key) {
-        Some(i) => o.entries[i].value = value,
-        None => o.entries.push(Entry {
-            key: key.to_string(),
-            key_span: value.span,
-            value,
-        }),
-    }
-}
-
-/// digdag's `Config.merge`: objects merge recursively, anything else replaces; an existing
-/// key keeps its position.
-pub fn deep_merge(into: &mut Object, from: &Object) {
-    for e in &from.entries {
-        match (into.position(&e.key), &e.value.kind) {
-            (Some(i), ValueKind::Object(src)) => {
-                if let ValueKind::Object(dst) = &mut into.entries[i].value.kind {
-                    deep_merge(dst, src);
-                } else {
-                    into.entries[i].value = e.value.clone();
-                }
-            }
-            (Some(i), _) => into.entries[i].value = e.value.clone(),
-            (None, _) => into.entries.push(e.clone()),
-        }
-    }
-}
-
-/// Parses `-p key=value` as `digdag run` does: the value is a string, dots in the key make
-/// nested objects.
-pub fn parse_param_arg(arg: &str, into: &mut Object) -> Result<(), String> {
-    let Some((key, value)) = arg.split_once('=') else {
-        return Err(format!(
-            "Parameter -p expected a value of the form a=b but got:{arg}"
-        ));
-    };
-    let parts: Vec<&str> = key.split('.').collect();
-    let mut obj = into;
-    for (i, part) in parts.iter().enumerate() {
-        if i + 1 == parts.len() {
-            set(obj, part, string(value));
-            break;
-        }
-        let pos = match obj.position(part) {
-            Some(p) => p,
-            None => {
-                set(
-                    obj,
-                    part,
-                    Value::new(ValueKind::Object(Object::default()), runtime_span()),
-                );
-                obj.entries.len() - 1
-            }
-        };
-        match &mut obj.entries[pos].value.kind {
-            ValueKind::Object(o) => obj = o,
-            other => {
-                let json = Value::new(other.clone(), runtime_span()).to_json();
-                return Err(format!(
-                    "Parameter '{key}' is set but '{}' is not a object ({json})",
-                    parts[..=i].join(".")
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The built-in variables of one session that are known before it runs (§3.1):
 /// `timezone`, `session_*`, and with a schedule `last_session_*` and `next_session_*`.
 /// (`session_uuid`, `session_id`, `attempt_id` and `project_id` exist only once the session
@@ -141,7 +63,7 @@ pub fn session_variables(
     set(&mut o, "timezone", string(timezone));
     for (k, v) in builtin_session_variables(schedule, session, tz) {
         let value = match v.parse::<i64>() {
-            Ok(n) if k.ends_with("_unixtime") => Value::new(ValueKind::Int(n), runtime_span()),
+            Ok(n) if k.ends_with("_unixtime") => crate::run::params::int(n),
             _ => string(v),
         };
         set(&mut o, &k, value);
@@ -259,8 +181,8 @@ impl ParamResolver {
                 .cloned()
                 .collect(),
         };
-        deep_merge(&mut all, &own);
         for e in &own.entries {
+            set(&mut all, &e.key, e.value.clone());
             set_source(&mut sources, &e.key, ParamSource::Local);
         }
         let mut unresolved: HashSet<String> = HashSet::new();
@@ -419,6 +341,7 @@ fn worst(a: ParamState, b: ParamState) -> ParamState {
 mod tests {
     use super::*;
     use crate::load::json::parse_json;
+    use crate::run::params::{parse_param_arg, runtime_span};
 
     fn obj(json: &str) -> Object {
         match parse_json(json, runtime_span()).expect("json").kind {
@@ -522,25 +445,6 @@ mod tests {
                 "f = \"${1 +}\" [Local] (fails: Failed to evaluate a variable ${1 +} (SyntaxError"
             ),
             "{out}"
-        );
-    }
-
-    #[test]
-    fn param_args() {
-        let mut o = Object::default();
-        parse_param_arg("a.b=1", &mut o).expect("ok");
-        parse_param_arg("a.c=x=y", &mut o).expect("ok");
-        assert_eq!(
-            Value::new(ValueKind::Object(o.clone()), runtime_span()).to_json(),
-            r#"{"a":{"b":"1","c":"x=y"}}"#
-        );
-        assert_eq!(
-            parse_param_arg("nope", &mut o).unwrap_err(),
-            "Parameter -p expected a value of the form a=b but got:nope"
-        );
-        assert_eq!(
-            parse_param_arg("a.b.c=1", &mut o).unwrap_err(),
-            "Parameter 'a.b.c' is set but 'a.b' is not a object (\"1\")"
         );
     }
 }
