@@ -14,6 +14,7 @@ pub use graph::{
     PlannedTask, TaskGraph, Timing,
 };
 pub use session::{
-    describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone,
+    describe_schedule, next_sessions, session_at, sessions_between, workflow_schedule,
+    workflow_zone,
 };
 pub use simulate::{Durations, SimOptions, Simulation};

@@ -45,6 +45,8 @@ pub struct Param {
     pub key: String,
     /// The evaluated value, or the text as written when it could not be evaluated.
     pub value: Value,
+    /// The value as written (before templates).
+    pub written: Value,
     pub state: ParamState,
     pub source: ParamSource,
 }
@@ -205,6 +207,7 @@ impl ParamResolver {
             out.push(Param {
                 key: e.key.clone(),
                 value,
+                written: e.value.clone(),
                 state,
                 source,
             });

@@ -168,8 +168,6 @@ impl TaskGraph {
         let mut opened = vec![false; n];
         let mut start_cause = vec![StartCause::Parent; n];
         let mut ready_at = vec![0u64; n];
-        // For a task ending after its own run: None; else the child that ended last.
-        let mut end_cause: Vec<Option<usize>> = vec![None; n];
 
         let mut now = 0u64;
         let mut steps: Vec<Step> = vec![Step::Ready(0, StartCause::Parent)];
@@ -216,7 +214,6 @@ impl TaskGraph {
                         if let Some(p) = self.tasks[i].parent {
                             open_children[p] -= 1;
                             if open_children[p] == 0 {
-                                end_cause[p] = Some(i);
                                 if opened[p] {
                                     steps.push(Step::Finish(p));
                                 }
@@ -257,7 +254,7 @@ impl TaskGraph {
             });
         }
         let makespan = timing[0].end;
-        let critical = self.critical_path(&timing, &start_cause, &end_cause);
+        let critical = self.critical_path(&timing, &start_cause, &children);
         Simulation {
             timing,
             critical,
@@ -265,14 +262,14 @@ impl TaskGraph {
         }
     }
 
-    /// Walks back from the root's end: a task ends because of its last child (or its own
-    /// run), and starts because of its parent, its last upstream, or the task that freed its
-    /// thread.
+    /// Walks back from the root's end: a task ends with its last child (or its own run), and
+    /// starts with its parent, its last upstream, or the task that freed its thread. Ties go
+    /// to the task created first.
     fn critical_path(
         &self,
         timing: &[Timing],
         start_cause: &[StartCause],
-        end_cause: &[Option<usize>],
+        children: &[Vec<usize>],
     ) -> Vec<bool> {
         let mut critical = vec![false; self.tasks.len()];
         // (task, whether we explain its end (true) or its start (false)).
@@ -285,13 +282,20 @@ impl TaskGraph {
             }
             critical[i] = true;
             at = if explain_end {
-                match end_cause[i] {
-                    Some(c) if timing[c].end == timing[i].end => Some((c, true)),
-                    _ => Some((i, false)),
+                match children[i]
+                    .iter()
+                    .find(|&&c| timing[c].end == timing[i].end)
+                {
+                    Some(&c) => Some((c, true)),
+                    None => Some((i, false)),
                 }
             } else {
                 match start_cause[i] {
-                    StartCause::Upstream(u) => Some((u, true)),
+                    StartCause::Upstream(_) => self.tasks[i]
+                        .upstream
+                        .iter()
+                        .find(|&&u| timing[u].end == timing[i].start)
+                        .map(|&u| (u, true)),
                     StartCause::Thread(j) => Some((j, false)),
                     StartCause::Parent => self.tasks[i].parent.map(|p| (p, false)),
                 }
@@ -344,16 +348,19 @@ mod tests {
             "+prep: {sh>: a}\n+fan:\n  _parallel: true\n  +fast: {sh>: b}\n  +slow:\n    +s1: {sh>: c}\n    +s2: {sh>: d}\n+done: {sh>: e}\n",
         );
         assert_eq!(
-            run(&g, &[("+fast", 2)], None),
+            run(&g, &[("+fast", 1)], None),
             "+wf 0..4 *\n\
              +wf+prep 0..1 *\n\
              +wf+fan 1..3 *\n\
-             +wf+fan+fast 1..3\n\
+             +wf+fan+fast 1..2\n\
              +wf+fan+slow 1..3 *\n\
              +wf+fan+slow+s1 1..2 *\n\
              +wf+fan+slow+s2 2..3 *\n\
              +wf+done 3..4 *\n"
         );
+        // A tie goes to the branch written first.
+        let out = run(&g, &[("+fast", 2)], None);
+        assert!(out.contains("+wf+fan+fast 1..3 *\n+wf+fan+slow 1..3\n"), "{out}");
         // With `+fast` taking 5 units it becomes the critical branch.
         let out = run(&g, &[("+fast", 5)], None);
         assert!(out.contains("+wf+fan+fast 1..6 *\n"), "{out}");
