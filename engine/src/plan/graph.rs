@@ -201,10 +201,10 @@ impl<'a> Builder<'a> {
                 }
             }
             "td_for_each" => Err(Expansion::Dynamic(
-                "one task per row of the query result, known at run time".into(),
+                "one task per row of the query result".into(),
             )),
             "http_call" => Err(Expansion::Dynamic(
-                "the tasks are the HTTP response, known at run time".into(),
+                "the tasks the HTTP response describes".into(),
             )),
             _ => Ok(None),
         };
@@ -708,7 +708,7 @@ mod tests {
              +wf+no (static)\n\
              +wf+bad <- no (fails: step or slices option is required for for_range)\n\
              +wf+big <- bad (fails: Too many loop subtasks. Limit: 1000)\n\
-             +wf+td <- big (dynamic: one task per row of the query result, known at run time)\n"
+             +wf+td <- big (dynamic: one task per row of the query result)\n"
         );
     }
 
