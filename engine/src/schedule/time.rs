@@ -203,7 +203,8 @@ pub struct Sessions<'a> {
     schedule: &'a Schedule,
     tz: TimeZone,
     from: Timestamp,
-    last: Option<Session>,
+    /// Session time of the last session returned.
+    last: Option<Timestamp>,
     done: bool,
 }
 
@@ -214,15 +215,15 @@ impl Iterator for Sessions<'_> {
         if self.done {
             return None;
         }
-        let next = match &self.last {
+        let next = match self.last {
             None => self.schedule.first_session_at_or_after(self.from, &self.tz),
             Some(last) => self
                 .schedule
-                .next_session(last)
-                .filter(|s| s.session_time.timestamp() > last.session_time.timestamp()),
+                .next_schedule_time(last, &self.tz)
+                .filter(|s| !s.is_end() && s.session_time.timestamp() > last),
         };
         match &next {
-            Some(s) => self.last = Some(s.clone()),
+            Some(s) => self.last = Some(s.session_time.timestamp()),
             None => self.done = true,
         }
         next
