@@ -442,3 +442,91 @@ fn plan_background_and_after_as_digdags_acceptance_tests_assert() {
         assert!(s[after].0 >= s["before"].1, "{file}");
     }
 }
+
+#[test]
+fn plan_one_session_with_parameters_and_simulation() {
+    let (code, out, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "2026-03-02",
+        "-p",
+        "env=prod",
+        "--show-params",
+        "--simulate",
+        "--durations",
+        "testdata/plan/ingest/durations.yml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // for_each> expanded from the `_export`ed list, in parallel; `if>` decided by `-p env=prod`.
+    assert!(out.contains("        +for-0=region=1=us                              1..18   *\n"), "{out}");
+    assert!(out.contains("    create_table: \"events_us\"  (from \"events_${region}\")\n"), "{out}");
+    assert!(out.contains("      ^sub  echo>                                      22..23   *\n"), "{out}");
+    insta::assert_snapshot!(out);
+    // Without `-p`, the project's wf.toml says env = "dev": `if>` generates nothing.
+    let (_, out, _) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "--session", "2026-03-02"]);
+    assert!(!out.contains("^sub  echo>"), "{out}");
+    let (code, json, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "2026-03-02",
+        "--simulate",
+        "--show-params",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["makespan"], 5);
+    assert_eq!(v["sessions"][0]["run_time"], "2026-03-02T02:00:00+09:00");
+    assert_eq!(v["session_variables"]["session_date"], "2026-03-02");
+    let load = v["tasks"]
+        .as_array()
+        .and_then(|ts| {
+            ts.iter()
+                .find(|t| t["name"] == "+ingest+extract^sub+for-0=region=0=eu+load")
+        })
+        .expect("generated task");
+    assert_eq!(load["generated"], true);
+    assert_eq!(load["upstream"][0], "+ingest+extract^sub+for-0=region=0=eu+fetch");
+    let table = load["params"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["key"] == "create_table"))
+        .expect("create_table");
+    assert_eq!(table["value"], "events_eu");
+    assert_eq!(table["written"], "events_${region}");
+    assert_eq!(table["state"], "evaluated");
+    let notify = &v["tasks"].as_array().expect("tasks").last().expect("task")["expansion"];
+    assert_eq!(notify["state"], "static");
+}
+
+#[test]
+fn plan_reports_bad_plan_arguments() {
+    let (code, _, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--durations",
+        "testdata/plan/ingest/durations.yml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("need --simulate"), "{err}");
+    let (code, _, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--simulate",
+        "--durations",
+        "testdata/plan/ingest/bad_durations.yml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad_durations.yml: line 1, column 9: the duration of `+fetch` must be a whole number"),
+        "{err}"
+    );
+    let (code, _, err) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "--session", "soon"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid session \"soon\""), "{err}");
+    let (code, _, err) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "-p", "novalue"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Parameter -p expected a value of the form a=b but got:novalue"), "{err}");
+}
