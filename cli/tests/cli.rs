@@ -422,7 +422,10 @@ fn plan_background_and_after_as_digdags_acceptance_tests_assert() {
             .map(|t| {
                 let name = t["name"].as_str().unwrap_or_default();
                 let own = name.rsplit('+').next().unwrap_or_default().to_string();
-                let tm = (t["start"].as_u64().unwrap_or(0), t["end"].as_u64().unwrap_or(0));
+                let tm = (
+                    t["start"].as_u64().unwrap_or(0),
+                    t["end"].as_u64().unwrap_or(0),
+                );
                 (own, tm)
             })
             .collect()
@@ -435,9 +438,15 @@ fn plan_background_and_after_as_digdags_acceptance_tests_assert() {
             s["background_group"]
         };
         assert_eq!(bg.0, s["forward_task"].0, "{file}: runs alongside");
-        assert!(s["following_task"].0 >= bg.1.max(s["forward_task"].1), "{file}");
+        assert!(
+            s["following_task"].0 >= bg.1.max(s["forward_task"].1),
+            "{file}"
+        );
     }
-    for (file, after) in [("after_task.dig", "after_task"), ("after_group.dig", "after_group")] {
+    for (file, after) in [
+        ("after_task.dig", "after_task"),
+        ("after_group.dig", "after_group"),
+    ] {
         let s = starts(file);
         assert!(s[after].0 >= s["before"].1, "{file}");
     }
@@ -459,12 +468,26 @@ fn plan_one_session_with_parameters_and_simulation() {
     ]);
     assert_eq!(code, 0, "{err}");
     // for_each> expanded from the `_export`ed list, in parallel; `if>` decided by `-p env=prod`.
-    assert!(out.contains("        +for-0=region=1=us                              1..18   *\n"), "{out}");
-    assert!(out.contains("    create_table: \"events_us\"  (from \"events_${region}\")\n"), "{out}");
-    assert!(out.contains("      ^sub  echo>                                      22..23   *\n"), "{out}");
+    assert!(
+        out.contains("        +for-0=region=1=us                              1..18   *\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    create_table: \"events_us\"  (from \"events_${region}\")\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("      ^sub  echo>                                      22..23   *\n"),
+        "{out}"
+    );
     insta::assert_snapshot!(out);
     // Without `-p`, the project's wf.toml says env = "dev": `if>` generates nothing.
-    let (_, out, _) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "--session", "2026-03-02"]);
+    let (_, out, _) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "2026-03-02",
+    ]);
     assert!(!out.contains("^sub  echo>"), "{out}");
     let (code, json, err) = wf(&[
         "plan",
@@ -489,7 +512,10 @@ fn plan_one_session_with_parameters_and_simulation() {
         })
         .expect("generated task");
     assert_eq!(load["generated"], true);
-    assert_eq!(load["upstream"][0], "+ingest+extract^sub+for-0=region=0=eu+fetch");
+    assert_eq!(
+        load["upstream"][0],
+        "+ingest+extract^sub+for-0=region=0=eu+fetch"
+    );
     let table = load["params"]
         .as_array()
         .and_then(|ps| ps.iter().find(|p| p["key"] == "create_table"))
@@ -520,13 +546,23 @@ fn plan_reports_bad_plan_arguments() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("bad_durations.yml: line 1, column 9: the duration of `+fetch` must be a whole number"),
+        err.contains(
+            "bad_durations.yml: line 1, column 9: the duration of `+fetch` must be a whole number"
+        ),
         "{err}"
     );
-    let (code, _, err) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "--session", "soon"]);
+    let (code, _, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "soon",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("invalid session \"soon\""), "{err}");
     let (code, _, err) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "-p", "novalue"]);
     assert_eq!(code, 2);
-    assert!(err.contains("Parameter -p expected a value of the form a=b but got:novalue"), "{err}");
+    assert!(
+        err.contains("Parameter -p expected a value of the form a=b but got:novalue"),
+        "{err}"
+    );
 }

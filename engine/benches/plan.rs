@@ -60,7 +60,9 @@ fn workflow(text: &str) -> Workflow {
     let path = PathBuf::from("/p/wf.dig");
     fs.insert(path.clone(), text);
     let mut loader = Loader::new(&fs);
-    let (file, value) = loader.load_workflow(&path).expect("generated workflow loads");
+    let (file, value) = loader
+        .load_workflow(&path)
+        .expect("generated workflow loads");
     let mut diagnostics = Vec::new();
     let wf = compile_workflow("wf", file, &value.expect("a mapping"), &mut diagnostics);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
@@ -115,7 +117,8 @@ fn plan_from_text_1000_tasks(bencher: Bencher) {
 /// Ten years of hourly sessions (87,600) in a zone with DST.
 #[divan::bench]
 fn sessions_10_years_hourly(bencher: Bencher) {
-    let wf = workflow("timezone: America/Los_Angeles\nschedule:\n  hourly>: 30:00\n+t:\n  sh>: x\n");
+    let wf =
+        workflow("timezone: America/Los_Angeles\nschedule:\n  hourly>: 30:00\n+t:\n  sh>: x\n");
     let tz = plan::workflow_zone(&wf);
     let schedule = plan::workflow_schedule(&wf).expect("schedule");
     let from: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().expect("instant");

@@ -292,6 +292,12 @@ impl ParamResolver {
                     r.name
                 )));
             }
+            if let Some(missing) = missing_member(scope, &r.name, &r.path) {
+                // `td.last_results` of an exported `td`: stored by an earlier task, probably.
+                return Err(ParamState::Unresolved(format!(
+                    "`{missing}` is not defined before the run (stored by an earlier task?)"
+                )));
+            }
             if scope.get(&r.name).is_none() && !r.via_this {
                 let why = if !self.has_session && is_session_variable(&r.name) {
                     format!(
@@ -316,6 +322,22 @@ impl ParamResolver {
             .map(Some)
             .map_err(|e| ParamState::Failed(e.message))
     }
+}
+
+/// The first member of `name.path...` missing from an object in `scope` (`td.last_results`),
+/// when `name` is defined.
+fn missing_member(scope: &Object, name: &str, path: &[String]) -> Option<String> {
+    let mut value = scope.get(name)?;
+    for (i, member) in path.iter().enumerate() {
+        let ValueKind::Object(o) = &value.kind else {
+            return None;
+        };
+        match o.get(member) {
+            Some(v) => value = v,
+            None => return Some(format!("{name}.{}", path[..=i].join("."))),
+        }
+    }
+    None
 }
 
 /// Built-ins that exist only once a session is chosen.
@@ -407,9 +429,11 @@ mod tests {
             Some((vars, t.as_millisecond())),
             "Asia/Tokyo",
         );
-        let export = obj(r#"{"table": "events_${session_date_compact}", "n": 2}"#);
+        let export = obj(
+            r#"{"table": "events_${session_date_compact}", "n": 2, "td": {"database": "d"}}"#,
+        );
         let local = obj(
-            r#"{"echo>": "${table} ${n * 2} ${moment(session_time).add(1, 'days').format('YYYY-MM-DD')}", "x": "${last_result.count}", "y": "${x}", "z": "${nope("}"#,
+            r#"{"echo>": "${table} ${n * 2} ${moment(session_time).add(1, 'days').format('YYYY-MM-DD')}", "x": "${last_result.count}", "y": "${x}", "z": "${nope(", "td>": "q.sql", "if>": "${td.last_results.n > 0}", "db": "${td.database}"}"#,
         );
         let out = show(&r.resolve(&[("+wf", &export)], "+wf+t", &local));
         assert!(
@@ -426,6 +450,9 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("z = \"${nope(\" [Local]\n"), "{out}");
+        // An exported `td` does not make `td.last_results` known: a `td>` task stores it.
+        assert!(out.contains("if> = \"${td.last_results.n > 0}\" [Local] (unresolved: `td.last_results` is not defined before the run (stored by an earlier task?))\n"), "{out}");
+        assert!(out.contains("db = \"d\" [Local] (evaluated)\n"), "{out}");
         assert!(
             out.contains("session_tz_offset = \"+0900\" [Builtin]\n"),
             "{out}"

@@ -213,10 +213,8 @@ impl TaskGraph {
                         }
                         if let Some(p) = self.tasks[i].parent {
                             open_children[p] -= 1;
-                            if open_children[p] == 0 {
-                                if opened[p] {
-                                    steps.push(Step::Finish(p));
-                                }
+                            if open_children[p] == 0 && opened[p] {
+                                steps.push(Step::Finish(p));
                             }
                         }
                     }
@@ -360,7 +358,10 @@ mod tests {
         );
         // A tie goes to the branch written first.
         let out = run(&g, &[("+fast", 2)], None);
-        assert!(out.contains("+wf+fan+fast 1..3 *\n+wf+fan+slow 1..3\n"), "{out}");
+        assert!(
+            out.contains("+wf+fan+fast 1..3 *\n+wf+fan+slow 1..3\n"),
+            "{out}"
+        );
         // With `+fast` taking 5 units it becomes the critical branch.
         let out = run(&g, &[("+fast", 5)], None);
         assert!(out.contains("+wf+fan+fast 1..6 *\n"), "{out}");
