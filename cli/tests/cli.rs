@@ -566,3 +566,23 @@ fn plan_reports_bad_plan_arguments() {
         "{err}"
     );
 }
+
+#[test]
+fn plan_abbreviates_a_long_critical_path() {
+    let (code, out, err) = wf(&["plan", "testdata/plan/long_chain.dig", "--simulate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("      ^sub                                              1..21   *\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "        +loop-19  echo>                                20..21   *  after +loop-18\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().last(),
+        Some("critical path (21 tasks): +long_chain+chain -> +long_chain+chain^sub+loop-0 -> +long_chain+chain^sub+loop-1 -> +long_chain+chain^sub+loop-2 -> +long_chain+chain^sub+loop-3 -> (11 more) -> +long_chain+chain^sub+loop-15 -> +long_chain+chain^sub+loop-16 -> +long_chain+chain^sub+loop-17 -> +long_chain+chain^sub+loop-18 -> +long_chain+chain^sub+loop-19")
+    );
+}

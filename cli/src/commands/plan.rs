@@ -481,8 +481,20 @@ fn text(p: &Planned<'_>) -> String {
             .filter(|t| sim.critical[t.index] && t.kind != PlannedKind::Group)
             .collect();
         path.sort_by_key(|t| (sim.timing[t.index].start, t.index));
-        let names: Vec<&str> = path.iter().map(|t| t.name.as_str()).collect();
-        let _ = writeln!(out, "\ncritical path: {}", names.join(" -> "));
+        let mut names: Vec<&str> = path.iter().map(|t| t.name.as_str()).collect();
+        if names.len() > 12 {
+            // Long paths: the first and last tasks (every task is marked `*` above).
+            let hidden = names.len() - 10;
+            let tail = names.split_off(names.len() - 5);
+            names.truncate(5);
+            names.push("");
+            names.extend(tail);
+            let text = names.join(" -> ");
+            let text = text.replace(" ->  -> ", &format!(" -> ({hidden} more) -> "));
+            let _ = writeln!(out, "\ncritical path ({} tasks): {text}", path.len());
+        } else {
+            let _ = writeln!(out, "\ncritical path: {}", names.join(" -> "));
+        }
     }
     if p.show_params {
         params_text(p, &mut out);

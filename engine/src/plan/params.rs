@@ -429,9 +429,8 @@ mod tests {
             Some((vars, t.as_millisecond())),
             "Asia/Tokyo",
         );
-        let export = obj(
-            r#"{"table": "events_${session_date_compact}", "n": 2, "td": {"database": "d"}}"#,
-        );
+        let export =
+            obj(r#"{"table": "events_${session_date_compact}", "n": 2, "td": {"database": "d"}}"#);
         let local = obj(
             r#"{"echo>": "${table} ${n * 2} ${moment(session_time).add(1, 'days').format('YYYY-MM-DD')}", "x": "${last_result.count}", "y": "${x}", "z": "${nope(", "td>": "q.sql", "if>": "${td.last_results.n > 0}", "db": "${td.database}"}"#,
         );

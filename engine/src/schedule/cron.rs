@@ -496,7 +496,7 @@ impl CronPattern {
     /// then the first matching minute strictly after it. `None` if the search leaves jiff's
     /// range or exceeds its bounds (a pattern that can never match).
     pub fn next_after(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        let millis = i64::try_from(t.as_nanosecond().div_euclid(1_000_000)).ok()?;
+        let millis = super::time::floor_millisecond(t);
         // Java's integer division truncates toward zero.
         let start = (millis / 60_000).checked_mul(60_000)?.checked_add(60_000)?;
         let start = Timestamp::from_millisecond(start).ok()?;
