@@ -37,6 +37,8 @@ struct Node {
     /// The group failed; `^error` is running; the task ends `group_error` after it.
     error_task_added: bool,
     is_error_task: bool,
+    /// Replaced by a group retry (the subtree was created again).
+    superseded: bool,
     retry_at: Option<Instant>,
     started: Option<Instant>,
 }
@@ -100,6 +102,7 @@ pub fn run_workflow(wf: &Workflow, opts: &RunOptions, observer: &mut dyn RunObse
     let tasks = ex
         .nodes
         .iter()
+        .filter(|n| !n.superseded)
         .map(|n| TaskReport {
             name: n.def.full_name.clone(),
             state: n.state,
@@ -144,6 +147,7 @@ impl Executor<'_> {
             failed_own: false,
             error_task_added: false,
             is_error_task: false,
+            superseded: false,
             retry_at: None,
             started: None,
         });
@@ -283,6 +287,9 @@ impl Executor<'_> {
                     TaskState::GroupRetryWaiting => {
                         if self.nodes[id].retry_at.is_none_or(|at| at <= now) {
                             self.nodes[id].state = TaskState::Planned;
+                            for d in self.descendants(id) {
+                                self.nodes[d].superseded = true;
+                            }
                             self.nodes[id].children.clear();
                             self.instantiate_group(id);
                             changed = true;

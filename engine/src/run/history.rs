@@ -244,6 +244,19 @@ impl History {
             .map_err(err)
     }
 
+    /// Records that a task was not run because it succeeded in an earlier attempt.
+    pub fn record_resumed(&mut self, attempt: i64, name: &str) -> Result<(), String> {
+        let t = now();
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO tasks (attempt_id, name, state, retries, started_at, finished_at)
+                 VALUES (?1, ?2, 'resumed', 0, ?3, ?3)",
+                params![attempt, name, t],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
     /// Appends a log line.
     pub fn log(&mut self, attempt: i64, task: &str, line: &str) -> Result<(), String> {
         self.conn
@@ -422,6 +435,7 @@ pub struct HistoryRecorder<'h> {
     attempt: i64,
     /// The first write error (the run goes on; the caller reports it).
     pub error: Option<String>,
+    resumed: std::collections::HashSet<String>,
 }
 
 impl<'h> HistoryRecorder<'h> {
@@ -431,6 +445,7 @@ impl<'h> HistoryRecorder<'h> {
             history,
             attempt,
             error: None,
+            resumed: Default::default(),
         }
     }
 
@@ -450,6 +465,7 @@ impl RunObserver for HistoryRecorder<'_> {
                     .record_task(a, task, TaskState::Running, *attempt, None, None)
             }
             RunEvent::Log { task, line } => self.history.log(a, task, line),
+            RunEvent::Succeeded { task, .. } if self.resumed.contains(*task) => Ok(()),
             RunEvent::Succeeded { task, result, .. } => {
                 self.history
                     .record_task(a, task, TaskState::Success, 0, None, Some(result))
