@@ -54,6 +54,12 @@ pub struct RunArgs {
     /// Do not read or write the run history (nothing is resumed).
     #[arg(long)]
     pub no_history: bool,
+    /// Parameters given by `wf retry` (the attempt's own), below `-P` and `-p`.
+    #[arg(skip)]
+    pub preset_params: Object,
+    /// Tasks that must run again although they succeeded (`wf retry --from-task`).
+    #[arg(skip)]
+    pub rerun_tasks: Vec<String>,
 }
 
 /// Runs `wf run`. Exit 0: the session succeeded; 1: it failed; 2: it could not start.
@@ -67,9 +73,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     if let Some(pattern) = &args.task {
         wf = only_task(wf, pattern)?;
     }
-    let mut params = Object::default();
+    let mut params = args.preset_params.clone();
     if let Some(file) = &args.params_file {
-        params = load_yaml_object(file)?;
+        let from_file = load_yaml_object(file)?;
+        wf_engine::run::params::deep_merge(&mut params, &from_file);
     }
     for p in &args.params {
         parse_param_arg(p, &mut params)?;
@@ -111,6 +118,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     opts.sources = Some(Arc::new(sources));
     if let (Some(h), false) = (&history, args.rerun) {
         opts.resume = h.succeeded_tasks(&wf.name, &session_key)?;
+        opts.resume
+            .retain(|name, _| !args.rerun_tasks.contains(name));
     }
     let resumed = opts.resume.len();
     let mut view = View::new(args.json_logs, &root);
@@ -202,13 +211,7 @@ fn load_yaml(file: &Path) -> Result<Value, String> {
         .find(|d| d.severity == wf_engine::Severity::Error)
     {
         let (l, c) = loader.sources.get(d.span.file).line_char_col(d.span.start);
-        return Err(format!(
-            "{}:{}:{}: {}",
-            file.display(),
-            l + 1,
-            c + 1,
-            d.message
-        ));
+        return Err(format!("{}:{}:{}: {}", file.display(), l, c, d.message));
     }
     value.ok_or_else(|| format!("{}: not a mapping", file.display()))
 }

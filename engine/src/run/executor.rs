@@ -278,22 +278,22 @@ impl Executor<'_> {
                         }
                         changed = true;
                     }
-                    TaskState::RetryWaiting => {
-                        if self.nodes[id].retry_at.is_none_or(|at| at <= now) {
-                            self.nodes[id].state = TaskState::Ready;
-                            changed = true;
-                        }
+                    TaskState::RetryWaiting
+                        if self.nodes[id].retry_at.is_none_or(|at| at <= now) =>
+                    {
+                        self.nodes[id].state = TaskState::Ready;
+                        changed = true;
                     }
-                    TaskState::GroupRetryWaiting => {
-                        if self.nodes[id].retry_at.is_none_or(|at| at <= now) {
-                            self.nodes[id].state = TaskState::Planned;
-                            for d in self.descendants(id) {
-                                self.nodes[d].superseded = true;
-                            }
-                            self.nodes[id].children.clear();
-                            self.instantiate_group(id);
-                            changed = true;
+                    TaskState::GroupRetryWaiting
+                        if self.nodes[id].retry_at.is_none_or(|at| at <= now) =>
+                    {
+                        self.nodes[id].state = TaskState::Planned;
+                        for d in self.descendants(id) {
+                            self.nodes[d].superseded = true;
                         }
+                        self.nodes[id].children.clear();
+                        self.instantiate_group(id);
+                        changed = true;
                     }
                     TaskState::Planned => {
                         if let Some(any_failed) = self.children_outcome(id) {
@@ -619,7 +619,7 @@ impl Executor<'_> {
                 let sources = self.opts.sources.as_ref()?;
                 let f = sources.iter().find(|(id, _)| *id == span.file)?.1;
                 let (l, c) = f.line_char_col(span.start);
-                Some(format!("{}:{}:{}", f.path.display(), l + 1, c + 1))
+                Some(format!("{}:{}:{}", f.path.display(), l, c))
             });
             if let Some(at) = at {
                 msg.push_str(&format!(", written at {at}"));

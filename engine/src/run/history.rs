@@ -151,6 +151,12 @@ impl History {
                 |r| r.get(0),
             )
             .map_err(err)?;
+        // An attempt of this session still marked running was interrupted (killed).
+        tx.execute(
+            "UPDATE attempts SET status = 'interrupted', finished_at = ?2 WHERE session_id = ?1 AND status = 'running'",
+            params![session_id, now()],
+        )
+        .map_err(err)?;
         let params_json = Value::new(ValueKind::Object(params.clone()), runtime_span()).to_json();
         tx.execute(
             "INSERT INTO attempts (session_id, status, file, pid, params, started_at) VALUES (?1, 'running', ?2, ?3, ?4, ?5)",
@@ -471,8 +477,8 @@ impl RunObserver for HistoryRecorder<'_> {
                     .record_task(a, task, TaskState::Success, 0, None, Some(result))
             }
             RunEvent::Resumed { task } => {
-                self.history
-                    .log(a, task, "skipped: succeeded earlier in this session")
+                self.resumed.insert(task.to_string());
+                self.history.record_resumed(a, task)
             }
             RunEvent::Mocked { task } => self.history.log(a, task, "mocked"),
             RunEvent::Failed { task, message, .. } => {

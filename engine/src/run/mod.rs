@@ -225,8 +225,8 @@ pub fn load_workflow(project_root: &Path, path: &Path) -> Result<(Workflow, Sour
             format!(
                 "{}:{}:{}: error[{}] {}",
                 f.path.display(),
-                l + 1,
-                c + 1,
+                l,
+                c,
                 d.code,
                 d.message
             )

@@ -51,8 +51,8 @@ pub(super) fn call(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
         return Err(OperatorError::config(format!(
             "{}:{}:{}: {}",
             path.display(),
-            line + 1,
-            col + 1,
+            line,
+            col,
             d.message
         )));
     }
