@@ -34,8 +34,14 @@ pub struct RunArgs {
     #[arg(short = 't', long, default_value = "last")]
     pub session: String,
     /// Run every task again, even those that succeeded earlier in this session.
-    #[arg(short = 'a', long)]
+    #[arg(short = 'a', long, conflicts_with = "start")]
     pub rerun: bool,
+    /// Resume only the tasks before +TASK; run +TASK and everything after it again.
+    #[arg(short = 's', long, value_name = "+TASK")]
+    pub start: Option<String>,
+    /// Run only the tasks before +TASK (resuming as usual); skip +TASK and everything after.
+    #[arg(short = 'e', long, value_name = "+TASK")]
+    pub end: Option<String>,
     /// Evaluate every task's parameters but run no operator.
     #[arg(short = 'd', long)]
     pub dry_run: bool,
@@ -410,6 +416,10 @@ impl RunObserver for View {
                     self.paint("2", "↷")
                 )
             }
+            RunEvent::Skipped { task } => {
+                self.replayed.insert(task.to_string());
+                format!("{stamp} {} {task} (skipped: --end)", self.paint("2", "↷"))
+            }
             RunEvent::Mocked { task } => {
                 self.mocked += 1;
                 format!("{stamp} {} {task} (mocked)", self.paint("35", "◆"))
@@ -474,6 +484,7 @@ fn event_json(event: &RunEvent<'_>) -> serde_json::Value {
         }),
         RunEvent::Resumed { task } => json!({"event": "resumed", "task": task}),
         RunEvent::Mocked { task } => json!({"event": "mocked", "task": task}),
+        RunEvent::Skipped { task } => json!({"event": "skipped", "task": task}),
         RunEvent::Failed {
             task,
             message,

@@ -39,6 +39,8 @@ struct Node {
     is_error_task: bool,
     /// Replaced by a group retry (the subtree was created again).
     superseded: bool,
+    /// Some descendant stored or reset parameters (else its subtree adds nothing).
+    has_stores_below: bool,
     retry_at: Option<Instant>,
     started: Option<Instant>,
 }
@@ -148,6 +150,7 @@ impl Executor<'_> {
             error_task_added: false,
             is_error_task: false,
             superseded: false,
+            has_stores_below: false,
             retry_at: None,
             started: None,
         });
@@ -470,6 +473,9 @@ impl Executor<'_> {
 
     fn apply_store(&self, params: &mut Object, id: usize) {
         let r = &self.nodes[id].result;
+        if r.store.is_empty() && r.reset_store.is_empty() {
+            return;
+        }
         if !r.reset_store.is_empty() {
             params.entries.retain(|e| !r.reset_store.contains(&e.key));
         }
@@ -486,12 +492,14 @@ impl Executor<'_> {
         }
         chain.reverse();
         let mut params = self.opts.params.clone();
+        let mut seen = vec![false; self.nodes.len()];
         for &n in &chain {
             // Upstream siblings (transitively) and all their descendants, in id order.
             let mut ups: Vec<usize> = Vec::new();
             let mut todo: Vec<usize> = self.nodes[n].upstream.clone();
             while let Some(u) = todo.pop() {
-                if !ups.contains(&u) {
+                if !seen[u] {
+                    seen[u] = true;
                     ups.push(u);
                     todo.extend(self.nodes[u].upstream.iter().copied());
                 }
@@ -499,8 +507,10 @@ impl Executor<'_> {
             ups.sort_unstable();
             for u in ups {
                 self.apply_store(&mut params, u);
-                for d in self.descendants(u) {
-                    self.apply_store(&mut params, d);
+                if self.nodes[u].has_stores_below {
+                    for d in self.descendants(u) {
+                        self.apply_store(&mut params, d);
+                    }
                 }
             }
             if n != id {
@@ -535,6 +545,15 @@ impl Executor<'_> {
         if let Some(result) = self.opts.resume.get(&name) {
             observer.on_event(&RunEvent::Resumed { task: &name });
             return Started::Done(Ok(result.clone()));
+        }
+        if self
+            .opts
+            .run_only
+            .as_ref()
+            .is_some_and(|only| !only.contains(&name))
+        {
+            observer.on_event(&RunEvent::Skipped { task: &name });
+            return Started::Done(Ok(TaskResult::default()));
         }
         self.nodes[id].state = TaskState::Running;
         observer.on_event(&RunEvent::Started {
@@ -679,6 +698,13 @@ impl Executor<'_> {
                         result: &result,
                         elapsed,
                     });
+                }
+                if !result.store.is_empty() || !result.reset_store.is_empty() {
+                    let mut p = self.nodes[id].parent;
+                    while let Some(x) = p {
+                        self.nodes[x].has_stores_below = true;
+                        p = self.nodes[x].parent;
+                    }
                 }
                 self.nodes[id].result = result;
                 self.nodes[id].instantiated = true;
