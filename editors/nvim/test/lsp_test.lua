@@ -132,6 +132,7 @@ local function run()
     return
   end
   local client = buf_clients(buf)[1]
+  check("omnifunc is the LSP's", vim.bo[buf].omnifunc == "v:lua.vim.lsp.omnifunc", vim.bo[buf].omnifunc)
   check("the client is named wf", client.name == "wf", client.name)
   check("init_options carry the lint target", client.config.init_options.target == "digdag",
     client.config.init_options)

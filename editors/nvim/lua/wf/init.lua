@@ -107,6 +107,10 @@ function M.start(bufnr)
     clients_by_root[root] = id
   end
   vim.lsp.buf_attach_client(bufnr, id)
+  -- vim.lsp.start sets this on 0.8+; on 0.7 completion with <C-x><C-o> needs it.
+  if vim.bo[bufnr].omnifunc == "" then
+    vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+  end
   return id
 end
 
