@@ -114,6 +114,7 @@ pub fn local_operator(name: &str) -> Option<OperatorFn> {
     Some(match name {
         "echo" => control::echo,
         "fail" => control::fail,
+        "notify" => control::notify,
         "loop" => control::loop_,
         "for_each" => control::for_each,
         "for_range" => control::for_range,
