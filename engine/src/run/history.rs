@@ -151,6 +151,12 @@ impl History {
                 |r| r.get(0),
             )
             .map_err(err)?;
+        // An attempt of this session still marked running was interrupted (killed).
+        tx.execute(
+            "UPDATE attempts SET status = 'interrupted', finished_at = ?2 WHERE session_id = ?1 AND status = 'running'",
+            params![session_id, now()],
+        )
+        .map_err(err)?;
         let params_json = Value::new(ValueKind::Object(params.clone()), runtime_span()).to_json();
         tx.execute(
             "INSERT INTO attempts (session_id, status, file, pid, params, started_at) VALUES (?1, 'running', ?2, ?3, ?4, ?5)",
@@ -239,6 +245,19 @@ impl History {
                    result = COALESCE(excluded.result, tasks.result),
                    finished_at = excluded.finished_at",
                 params![attempt, name, state.as_str(), retries, error, result_json, t, finished],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// Records that a task was not run because it succeeded in an earlier attempt.
+    pub fn record_resumed(&mut self, attempt: i64, name: &str) -> Result<(), String> {
+        let t = now();
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO tasks (attempt_id, name, state, retries, started_at, finished_at)
+                 VALUES (?1, ?2, 'resumed', 0, ?3, ?3)",
+                params![attempt, name, t],
             )
             .map(|_| ())
             .map_err(err)
@@ -422,6 +441,7 @@ pub struct HistoryRecorder<'h> {
     attempt: i64,
     /// The first write error (the run goes on; the caller reports it).
     pub error: Option<String>,
+    resumed: std::collections::HashSet<String>,
 }
 
 impl<'h> HistoryRecorder<'h> {
@@ -431,6 +451,7 @@ impl<'h> HistoryRecorder<'h> {
             history,
             attempt,
             error: None,
+            resumed: Default::default(),
         }
     }
 
@@ -450,15 +471,17 @@ impl RunObserver for HistoryRecorder<'_> {
                     .record_task(a, task, TaskState::Running, *attempt, None, None)
             }
             RunEvent::Log { task, line } => self.history.log(a, task, line),
+            RunEvent::Succeeded { task, .. } if self.resumed.contains(*task) => Ok(()),
             RunEvent::Succeeded { task, result, .. } => {
                 self.history
                     .record_task(a, task, TaskState::Success, 0, None, Some(result))
             }
             RunEvent::Resumed { task } => {
-                self.history
-                    .log(a, task, "skipped: succeeded earlier in this session")
+                self.resumed.insert(task.to_string());
+                self.history.record_resumed(a, task)
             }
             RunEvent::Mocked { task } => self.history.log(a, task, "mocked"),
+            RunEvent::Skipped { task } => self.history.log(a, task, "skipped (--end)"),
             RunEvent::Failed { task, message, .. } => {
                 self.history
                     .record_task(a, task, TaskState::Error, 0, Some(message), None)

@@ -43,14 +43,16 @@ pub(super) fn call(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     };
     let wf_name = crate::check::workflow_name(&root, &path);
     let mut diagnostics = std::mem::take(&mut loader.diagnostics);
-    crate::model::compile_workflow(&wf_name, value.span.file, &value, &mut diagnostics);
+    // Only top-level workflows need a valid name; a called file is named by its file stem.
+    let stem = wf_name.rsplit('/').next().unwrap_or(&wf_name);
+    crate::model::compile_workflow(stem, value.span.file, &value, &mut diagnostics);
     if let Some(d) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
         let (line, col) = loader.sources.get(d.span.file).line_char_col(d.span.start);
         return Err(OperatorError::config(format!(
             "{}:{}:{}: {}",
             path.display(),
-            line + 1,
-            col + 1,
+            line,
+            col,
             d.message
         )));
     }

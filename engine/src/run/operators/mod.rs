@@ -114,6 +114,7 @@ pub fn local_operator(name: &str) -> Option<OperatorFn> {
     Some(match name {
         "echo" => control::echo,
         "fail" => control::fail,
+        "notify" => control::notify,
         "loop" => control::loop_,
         "for_each" => control::for_each,
         "for_range" => control::for_range,
@@ -240,37 +241,31 @@ fn is_env_name(k: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Runs `cmd`, sending each output line (stdout and stderr) to the task log; returns the
-/// exit code (-1 when killed by a signal).
+/// Runs `cmd` with stdout and stderr on one pipe (so lines keep the order the process wrote
+/// them in), sending each line to the task log; returns the exit code (-1 when killed by a
+/// signal).
 pub(crate) fn run_logged(
     mut cmd: std::process::Command,
     ctx: &OperatorContext,
 ) -> Result<i32, OperatorError> {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
+    let (reader, writer) = std::io::pipe()
+        .map_err(|e| OperatorError::runtime(format!("cannot create a pipe: {e}")))?;
+    let writer2 = writer
+        .try_clone()
+        .map_err(|e| OperatorError::runtime(format!("cannot create a pipe: {e}")))?;
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| {
-        OperatorError::runtime(format!("cannot start {:?}: {e}", cmd.get_program()))
-    })?;
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
-    let log = &ctx.log;
-    std::thread::scope(|s| {
-        if let Some(err) = stderr {
-            s.spawn(move || {
-                for line in BufReader::new(err).lines().map_while(Result::ok) {
-                    log(&line);
-                }
-            });
-        }
-        if let Some(out) = stdout {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                log(&line);
-            }
-        }
-    });
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::from(writer2));
+    let spawned = cmd.spawn();
+    // Our copies of the write ends must be closed, or reading never ends.
+    drop(cmd);
+    let mut child =
+        spawned.map_err(|e| OperatorError::runtime(format!("cannot start the command: {e}")))?;
+    for line in BufReader::new(reader).lines().map_while(Result::ok) {
+        (ctx.log)(&line);
+    }
     let status = child
         .wait()
         .map_err(|e| OperatorError::runtime(format!("waiting for the command: {e}")))?;
