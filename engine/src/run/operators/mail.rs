@@ -1,0 +1,603 @@
+//! `mail>` (semantics §2.3), as digdag's `MailOperatorFactory` sends mail: the body from the
+//! `_command` file (template-evaluated), `{data: TEXT}` or `body`; `subject`, `to`, `cc`,
+//! `bcc`, `from`, `html`, `attach_files`; SMTP settings from the `mail.*` secrets first,
+//! then the parameters (`host`, `port`, `username`, `tls` (true), `ssl` (false),
+//! `connect_timeout` (60 s), `socket_timeout` (180 s)); the password only from the secret
+//! `mail.password`.
+//!
+//! `tls: true` is JavaMail's `starttls.enable`: STARTTLS is used when the server offers it,
+//! and the session stays plain otherwise. `ssl: true` speaks TLS from the start (SMTPS).
+//! Certificates are checked against the Mozilla root store (`webpki-roots`). digdag's
+//! system SMTP configuration (`config.mail.*`) does not exist in `wf run`: without a host
+//! the task fails with `Missing SMTP configuration`.
+
+use super::conf::{
+    base64, bool_or, duration_or, opt_int, opt_str, project_file, req_str, str_list,
+    template_command,
+};
+use super::{OperatorContext, OperatorError, TaskResult};
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The SMTP server to use.
+struct SmtpConfig {
+    host: String,
+    port: u16,
+    starttls: bool,
+    ssl: bool,
+    username: Option<String>,
+    password: Option<String>,
+    connect_timeout: Duration,
+    socket_timeout: Duration,
+}
+
+/// One attachment.
+struct Attachment {
+    path: std::path::PathBuf,
+    filename: String,
+    content_type: String,
+}
+
+pub(super) fn mail(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
+    let body = template_command(ctx, "body", ctx.param("body"))?;
+    let subject = req_str(ctx.param("subject"), "subject")?;
+    let to = str_list(ctx.param("to"), "to")?;
+    if to.is_empty() {
+        return Err(super::conf::missing("to"));
+    }
+    let cc = str_list(ctx.param("cc"), "cc")?;
+    let bcc = str_list(ctx.param("bcc"), "bcc")?;
+    let html = bool_or(ctx.param("html"), "html", false)?;
+    let from = req_str(ctx.param("from"), "from")?;
+    let attachments = attachments(ctx)?;
+    let smtp = smtp_config(ctx)?;
+
+    let from_addr = parse_address(&from)?;
+    let recipients: Vec<Address> = to
+        .iter()
+        .chain(&cc)
+        .chain(&bcc)
+        .map(|a| parse_address(a))
+        .collect::<Result<_, _>>()?;
+    let to_addrs: Vec<Address> = to.iter().map(|a| parse_address(a)).collect::<Result<_, _>>()?;
+    let cc_addrs: Vec<Address> = cc.iter().map(|a| parse_address(a)).collect::<Result<_, _>>()?;
+
+    let message = build_message(
+        &from_addr,
+        &to_addrs,
+        &cc_addrs,
+        &subject,
+        &body,
+        html,
+        &attachments,
+    )?;
+    send(ctx, &smtp, &from_addr.addr, &recipients, &message)?;
+    (ctx.log)(&format!(
+        "Sent mail to {} recipient(s) via {}:{}",
+        recipients.len(),
+        smtp.host,
+        smtp.port
+    ));
+    Ok(TaskResult::default())
+}
+
+/// The user SMTP configuration: each value from the `mail.*` secret first, then the
+/// parameter (digdag's `userSmtpConfig`).
+fn smtp_config(ctx: &OperatorContext) -> Result<SmtpConfig, OperatorError> {
+    let secret = |k: &str| ctx.secrets.get(&format!("mail.{k}")).map(str::to_string);
+    let host = match secret("host") {
+        Some(h) => h,
+        None => opt_str(ctx.param("host"), "host")?.ok_or_else(|| {
+            OperatorError::runtime(
+                "Missing SMTP configuration (set the host and port parameters, or the mail.host and mail.port secrets)",
+            )
+        })?,
+    };
+    if opt_str(ctx.param("password"), "password")?.is_some() {
+        (ctx.log)("Unsecure 'password' parameter is deprecated.");
+    }
+    let port = match secret("port") {
+        Some(p) => p.trim().parse::<i64>().map_err(|_| {
+            OperatorError::config(format!("Invalid mail.port secret: {p}"))
+        })?,
+        None => opt_int(ctx.param("port"), "port")?.ok_or_else(|| super::conf::missing("port"))?,
+    };
+    let port = u16::try_from(port)
+        .map_err(|_| OperatorError::config(format!("Invalid SMTP port: {port}")))?;
+    let flag = |k: &str, default: bool| -> Result<bool, OperatorError> {
+        match secret(k) {
+            Some(v) => Ok(v.trim().eq_ignore_ascii_case("true")),
+            None => bool_or(ctx.param(k), k, default),
+        }
+    };
+    let starttls = flag("tls", true)?;
+    let ssl = flag("ssl", false)?;
+    let username = match secret("username") {
+        Some(u) => Some(u),
+        None => opt_str(ctx.param("username"), "username")?,
+    };
+    Ok(SmtpConfig {
+        host,
+        port,
+        starttls,
+        ssl,
+        username,
+        password: secret("password"),
+        connect_timeout: duration_or(
+            ctx.param("connect_timeout"),
+            "connect_timeout",
+            Duration::from_secs(60),
+        )?,
+        socket_timeout: duration_or(
+            ctx.param("socket_timeout"),
+            "socket_timeout",
+            Duration::from_secs(180),
+        )?,
+    })
+}
+
+fn attachments(ctx: &OperatorContext) -> Result<Vec<Attachment>, OperatorError> {
+    let Some(list) = ctx.param("attach_files").filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let items = list.as_array().ok_or_else(|| {
+        OperatorError::config(format!(
+            "Expected array for key 'attach_files' but got {} ({})",
+            list.to_json(),
+            list.type_word()
+        ))
+    })?;
+    items
+        .iter()
+        .map(|item| {
+            let o = item.as_object().ok_or_else(|| {
+                OperatorError::config(format!(
+                    "Expected object for an element of 'attach_files' but got {}",
+                    item.to_json()
+                ))
+            })?;
+            let path = req_str(o.get("path"), "path")?;
+            let filename = match opt_str(o.get("filename"), "filename")? {
+                Some(f) => f,
+                None => path.rsplit('/').next().unwrap_or(&path).to_string(),
+            };
+            let content_type = opt_str(o.get("content_type"), "content_type")?
+                .unwrap_or_else(|| "application/octet-stream".into());
+            Ok(Attachment {
+                path: project_file(ctx, &path)?,
+                filename,
+                content_type,
+            })
+        })
+        .collect()
+}
+
+/// A mail address: what the header shows and the bare address for the envelope.
+#[derive(Clone, Debug, PartialEq)]
+struct Address {
+    display: String,
+    addr: String,
+}
+
+/// `user@example.com` or `Name <user@example.com>`.
+fn parse_address(s: &str) -> Result<Address, OperatorError> {
+    let t = s.trim();
+    let invalid = || OperatorError::config(format!("Invalid address: {s}"));
+    let (name, addr) = match t.find('<') {
+        Some(open) => {
+            let inner = t[open + 1..].strip_suffix('>').ok_or_else(invalid)?;
+            (t[..open].trim().trim_matches('"').trim(), inner.trim())
+        }
+        None => ("", t),
+    };
+    if addr.is_empty()
+        || addr
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | ',' | '"' | '(' | ')'))
+    {
+        return Err(invalid());
+    }
+    let display = if name.is_empty() {
+        addr.to_string()
+    } else if name.is_ascii() {
+        format!("\"{}\" <{addr}>", name.replace('"', ""))
+    } else {
+        format!("{} <{addr}>", encoded_word(name))
+    };
+    Ok(Address {
+        display,
+        addr: addr.to_string(),
+    })
+}
+
+/// RFC 2047 `=?UTF-8?B?...?=` words (folded), for non-ASCII header text.
+fn encoded_word(text: &str) -> String {
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in text.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
+            chunk.clear();
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() {
+        words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
+    }
+    words.join("\r\n ")
+}
+
+/// Body text with CRLF line ends, and its transfer encoding: `7bit` for short ASCII lines,
+/// else `base64`.
+fn encode_body(text: &str) -> (String, &'static str) {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    if crlf.is_ascii() && crlf.split("\r\n").all(|l| l.len() <= 998) {
+        (crlf, "7bit")
+    } else {
+        (wrap76(&base64(crlf.as_bytes())), "base64")
+    }
+}
+
+fn wrap76(b64: &str) -> String {
+    b64.as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+fn build_message(
+    from: &Address,
+    to: &[Address],
+    cc: &[Address],
+    subject: &str,
+    body: &str,
+    html: bool,
+    attachments: &[Attachment],
+) -> Result<String, OperatorError> {
+    let mut m = String::new();
+    let date = jiff::Zoned::now().strftime("%a, %d %b %Y %H:%M:%S %z");
+    m.push_str(&format!("Date: {date}\r\n"));
+    m.push_str(&format!("From: {}\r\n", from.display));
+    m.push_str(&format!("Sender: {}\r\n", from.display));
+    let list = |a: &[Address]| a.iter().map(|x| x.display.as_str()).collect::<Vec<_>>().join(", ");
+    m.push_str(&format!("To: {}\r\n", list(to)));
+    if !cc.is_empty() {
+        m.push_str(&format!("Cc: {}\r\n", list(cc)));
+    }
+    m.push_str(&format!(
+        "Message-ID: <{}@wf.local>\r\n",
+        crate::run::new_uuid()
+    ));
+    let subject = if subject.is_ascii() {
+        subject.replace(['\r', '\n'], " ")
+    } else {
+        encoded_word(subject)
+    };
+    m.push_str(&format!("Subject: {subject}\r\n"));
+    m.push_str("MIME-Version: 1.0\r\n");
+    let text_type = format!(
+        "text/{}; charset=utf-8",
+        if html { "html" } else { "plain" }
+    );
+    let (encoded, cte) = encode_body(body);
+    if attachments.is_empty() {
+        m.push_str(&format!("Content-Type: {text_type}\r\n"));
+        m.push_str(&format!("Content-Transfer-Encoding: {cte}\r\n\r\n"));
+        m.push_str(&encoded);
+        m.push_str("\r\n");
+        return Ok(m);
+    }
+    let boundary = format!("----=_Part_wf_{}", crate::run::new_uuid());
+    m.push_str(&format!(
+        "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+    ));
+    m.push_str(&format!("--{boundary}\r\n"));
+    m.push_str(&format!("Content-Type: {text_type}\r\n"));
+    m.push_str(&format!("Content-Transfer-Encoding: {cte}\r\n\r\n"));
+    m.push_str(&encoded);
+    m.push_str("\r\n");
+    for a in attachments {
+        let bytes = std::fs::read(&a.path).map_err(|e| {
+            OperatorError::runtime(format!("{}: {e}", a.path.display()))
+        })?;
+        let name = if a.filename.is_ascii() {
+            format!("\"{}\"", a.filename.replace('"', ""))
+        } else {
+            encoded_word(&a.filename)
+        };
+        m.push_str(&format!("--{boundary}\r\n"));
+        m.push_str(&format!("Content-Type: {}; name={name}\r\n", a.content_type));
+        m.push_str("Content-Transfer-Encoding: base64\r\n");
+        m.push_str(&format!(
+            "Content-Disposition: attachment; filename={name}\r\n\r\n"
+        ));
+        m.push_str(&wrap76(&base64(&bytes)));
+        m.push_str("\r\n");
+    }
+    m.push_str(&format!("--{boundary}--\r\n"));
+    Ok(m)
+}
+
+// ---------------------------------------------------------------------------------------
+// SMTP
+
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+fn tls_wrap(tcp: TcpStream, host: &str) -> Result<Stream, OperatorError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // The ring provider (as ureq uses it); its post-quantum key exchange is not needed here.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| OperatorError::runtime(format!("TLS setup failed: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(host.to_string())
+        .map_err(|e| OperatorError::config(format!("Invalid SMTP host name {host}: {e}")))?;
+    let conn = rustls::ClientConnection::new(Arc::new(config), name)
+        .map_err(|e| OperatorError::runtime(format!("TLS setup failed: {e}")))?;
+    let mut stream = rustls::StreamOwned::new(conn, tcp);
+    // Complete the handshake now, so a failure names TLS.
+    while stream.conn.is_handshaking() {
+        stream
+            .conn
+            .complete_io(&mut stream.sock)
+            .map_err(|e| OperatorError::runtime(format!("TLS handshake with {host} failed: {e}")))?;
+    }
+    Ok(Stream::Tls(Box::new(stream)))
+}
+
+struct Smtp {
+    stream: Stream,
+    buf: Vec<u8>,
+    host: String,
+}
+
+/// A server reply: its code and text lines.
+struct Reply {
+    code: u16,
+    lines: Vec<String>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        format!("{} {}", self.code, self.lines.join(" / "))
+    }
+}
+
+impl Smtp {
+    fn io(&self, e: std::io::Error) -> OperatorError {
+        OperatorError::runtime(format!("SMTP connection to {} failed: {e}", self.host))
+    }
+
+    fn read_line(&mut self) -> Result<String, OperatorError> {
+        loop {
+            if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.buf.drain(..=i).collect();
+                return Ok(String::from_utf8_lossy(&line)
+                    .trim_end_matches(['\r', '\n'])
+                    .to_string());
+            }
+            if self.buf.len() > 64 * 1024 {
+                return Err(OperatorError::runtime("SMTP reply line too long"));
+            }
+            let mut chunk = [0u8; 4096];
+            let n = match self.stream.read(&mut chunk) {
+                Ok(n) => n,
+                Err(e) => return Err(self.io(e)),
+            };
+            if n == 0 {
+                return Err(OperatorError::runtime(format!(
+                    "SMTP connection to {} closed unexpectedly",
+                    self.host
+                )));
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    fn reply(&mut self) -> Result<Reply, OperatorError> {
+        let mut lines = Vec::new();
+        for _ in 0..1000 {
+            let line = self.read_line()?;
+            let code = line
+                .get(..3)
+                .and_then(|c| c.parse::<u16>().ok())
+                .ok_or_else(|| OperatorError::runtime(format!("Invalid SMTP reply: {line}")))?;
+            let more = line.as_bytes().get(3) == Some(&b'-');
+            lines.push(line.get(4..).unwrap_or("").to_string());
+            if !more {
+                return Ok(Reply { code, lines });
+            }
+        }
+        Err(OperatorError::runtime("SMTP reply too long"))
+    }
+
+    fn send_line(&mut self, line: &str) -> Result<(), OperatorError> {
+        let r = self
+            .stream
+            .write_all(format!("{line}\r\n").as_bytes())
+            .and_then(|_| self.stream.flush());
+        r.map_err(|e| self.io(e))
+    }
+
+    /// Sends `line`; the reply must have one of `ok` codes. `shown` replaces the line in
+    /// messages (credentials).
+    fn command(&mut self, line: &str, ok: &[u16], shown: Option<&str>) -> Result<Reply, OperatorError> {
+        self.send_line(line)?;
+        let reply = self.reply()?;
+        if !ok.contains(&reply.code) {
+            return Err(OperatorError::runtime(format!(
+                "SMTP server {} rejected {}: {}",
+                self.host,
+                shown.unwrap_or(line),
+                reply.text()
+            )));
+        }
+        Ok(reply)
+    }
+
+    /// EHLO (HELO when refused); the extension keywords offered.
+    fn hello(&mut self) -> Result<Vec<String>, OperatorError> {
+        self.send_line("EHLO localhost")?;
+        let reply = self.reply()?;
+        if reply.code == 250 {
+            return Ok(reply.lines.iter().skip(1).map(|l| l.to_ascii_uppercase()).collect());
+        }
+        self.command("HELO localhost", &[250], None)?;
+        Ok(Vec::new())
+    }
+}
+
+fn connect(smtp: &SmtpConfig) -> Result<TcpStream, OperatorError> {
+    let addrs = (smtp.host.as_str(), smtp.port)
+        .to_socket_addrs()
+        .map_err(|e| {
+            OperatorError::runtime(format!("Unknown SMTP host {}: {e}", smtp.host))
+        })?;
+    let mut last = None;
+    for a in addrs {
+        match TcpStream::connect_timeout(&a, smtp.connect_timeout) {
+            Ok(s) => {
+                let _ = s.set_read_timeout(Some(smtp.socket_timeout));
+                let _ = s.set_write_timeout(Some(smtp.socket_timeout));
+                return Ok(s);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(OperatorError::runtime(format!(
+        "Couldn't connect to host, port: {}, {}: {}",
+        smtp.host,
+        smtp.port,
+        last.map_or_else(|| "no address".to_string(), |e| e.to_string())
+    )))
+}
+
+fn send(
+    ctx: &OperatorContext,
+    smtp: &SmtpConfig,
+    from: &str,
+    recipients: &[Address],
+    message: &str,
+) -> Result<(), OperatorError> {
+    let tcp = connect(smtp)?;
+    let stream = if smtp.ssl {
+        tls_wrap(tcp, &smtp.host)?
+    } else {
+        Stream::Plain(tcp)
+    };
+    let mut s = Smtp {
+        stream,
+        buf: Vec::new(),
+        host: smtp.host.clone(),
+    };
+    let greeting = s.reply()?;
+    if greeting.code != 220 {
+        return Err(OperatorError::runtime(format!(
+            "SMTP server {} refused the connection: {}",
+            smtp.host,
+            greeting.text()
+        )));
+    }
+    let mut caps = s.hello()?;
+    if smtp.starttls && !smtp.ssl && caps.iter().any(|c| c == "STARTTLS") {
+        s.command("STARTTLS", &[220], None)?;
+        let Stream::Plain(tcp) = s.stream else {
+            return Err(OperatorError::runtime("STARTTLS on a TLS connection"));
+        };
+        s.stream = tls_wrap(tcp, &smtp.host)?;
+        s.buf.clear();
+        caps = s.hello()?;
+    }
+    if let Some(user) = &smtp.username {
+        let mechanisms: Vec<&str> = caps
+            .iter()
+            .filter_map(|c| c.strip_prefix("AUTH").map(str::trim))
+            .flat_map(|m| m.split_whitespace())
+            .collect();
+        let password = smtp.password.as_deref().unwrap_or("");
+        if mechanisms.contains(&"PLAIN") {
+            let token = base64(format!("\0{user}\0{password}").as_bytes());
+            s.command(&format!("AUTH PLAIN {token}"), &[235], Some("AUTH PLAIN ***"))?;
+        } else if mechanisms.contains(&"LOGIN") {
+            s.command("AUTH LOGIN", &[334], None)?;
+            s.command(&base64(user.as_bytes()), &[334], Some("the user name"))?;
+            s.command(&base64(password.as_bytes()), &[235], Some("the password"))?;
+        } else if mechanisms.is_empty() {
+            (ctx.log)(&format!(
+                "SMTP server {} offers no authentication; sending without logging in",
+                smtp.host
+            ));
+        } else {
+            return Err(OperatorError::runtime(format!(
+                "SMTP server {} offers no supported authentication mechanism (PLAIN, LOGIN): {}",
+                smtp.host,
+                mechanisms.join(" ")
+            )));
+        }
+    }
+    s.command(&format!("MAIL FROM:<{from}>"), &[250], None)?;
+    for r in recipients {
+        s.command(&format!("RCPT TO:<{}>", r.addr), &[250, 251], None)?;
+    }
+    s.command("DATA", &[354], None)?;
+    let mut data = String::with_capacity(message.len() + 64);
+    for line in message.split("\r\n") {
+        if line.starts_with('.') {
+            data.push('.');
+        }
+        data.push_str(line);
+        data.push_str("\r\n");
+    }
+    // `message` ends with CRLF, so the split leaves an empty last piece.
+    if data.ends_with("\r\n\r\n") {
+        data.truncate(data.len() - 2);
+    }
+    data.push_str(".\r\n");
+    let written = s.stream.write_all(data.as_bytes()).and_then(|_| s.stream.flush());
+    written.map_err(|e| s.io(e))?;
+    let reply = s.reply()?;
+    if reply.code != 250 {
+        return Err(OperatorError::runtime(format!(
+            "SMTP server {} rejected the message: {}",
+            smtp.host,
+            reply.text()
+        )));
+    }
+    let _ = s.command("QUIT", &[221], None);
+    Ok(())
+}
