@@ -1885,3 +1885,452 @@ pub(super) fn td_partial_delete(ctx: &OperatorContext) -> Result<TaskResult, Ope
     })?;
     Ok(with_job_stores(ctx, &c, &id, TaskResult::default()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::conf::testing::{ctx, temp_project};
+    use super::super::test_server::FakeTd;
+    use super::*;
+    use std::path::Path;
+
+    const KEY: &str = "1/test-key";
+
+    /// Runs operator `f` with the built-ins a run has, the fake's endpoint and `extra`
+    /// (JSON object members).
+    fn run(
+        f: fn(&OperatorContext) -> Result<TaskResult, OperatorError>,
+        op: &str,
+        fake: &FakeTd,
+        root: &Path,
+        extra: &str,
+    ) -> (Result<TaskResult, OperatorError>, Vec<String>) {
+        let config = format!(
+            r#"{{"timezone": "UTC", "session_unixtime": 1796112000, "session_date": "2026-12-01",
+                "project_id": 1, "session_id": 1, "attempt_id": 1, "task_name": "+wf+task",
+                "td": {{"database": "www", "endpoint": "{}", "use_ssl": false}}{}{extra}}}"#,
+            fake.endpoint(),
+            if extra.is_empty() { "" } else { ", " }
+        );
+        let (c, log) = ctx(op, &config, &[("td.apikey", KEY), ("aws.access_key_id", "AK"), ("aws.secret_access_key", "SK")], root);
+        let r = f(&c);
+        let log = log.lock().unwrap().clone();
+        (r, log)
+    }
+
+    fn store(r: &TaskResult) -> String {
+        obj(r.store.clone()).to_json()
+    }
+
+    fn param<'a>(job: &'a super::super::test_server::TdJob, k: &str) -> Option<&'a str> {
+        job.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn td_renders_the_query_file_and_stores_the_job_and_first_row() {
+        let fake = FakeTd::start(KEY);
+        fake.add_result(
+            "select count",
+            r#"[["cnt","bigint"],["name","varchar"]]"#,
+            &["[3,\"a\"]", "[4,\"b\"]"],
+        );
+        let root = temp_project("td-query");
+        std::fs::create_dir_all(root.join("queries")).unwrap();
+        std::fs::write(
+            root.join("queries/q.sql"),
+            "select count(*) as cnt, name from t\nwhere d = '${session_date}'\n",
+        )
+        .unwrap();
+        let (r, log) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""_command": "queries/q.sql", "store_last_results": true, "priority": 1"#,
+        );
+        let r = r.unwrap();
+        assert_eq!(
+            store(&r),
+            r#"{"td":{"last_results":{"cnt":3,"name":"a"},"last_job_id":"1000","last_job":{"id":"1000","num_records":2}}}"#
+        );
+        assert_eq!(r.reset_store, ["td.last_results"]);
+        let jobs = fake.jobs();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!((jobs[0].kind.as_str(), jobs[0].database.as_str()), ("presto", "www"));
+        let project = root.file_name().unwrap().to_string_lossy();
+        assert_eq!(
+            jobs[0].query,
+            format!("-- project_id: 1\n-- project_name: {project}\n-- workflow_name: wf\n-- session_id: 1\n-- attempt_id: 1\n-- task_name: +wf+task\nselect count(*) as cnt, name from t\nwhere d = '2026-12-01'\n")
+        );
+        assert_eq!(param(&jobs[0], "priority"), Some("1"));
+        assert_eq!(param(&jobs[0], "retry_limit"), Some("0"));
+        assert_eq!(param(&jobs[0], "scheduled_time"), Some("1796112000"));
+        assert!(param(&jobs[0], "domain_key").is_some_and(|k| k.len() == 36));
+        assert!(log.contains(&"Started presto job id=1000:".to_string()), "{log:?}");
+    }
+
+    #[test]
+    fn td_insert_into_and_create_table_wrap_the_query() {
+        let fake = FakeTd::start(KEY);
+        let root = temp_project("td-insert");
+        let (r, _) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "-- my report\nselect 1", "insert_into": "other.sums""#,
+        );
+        r.unwrap();
+        let (r, _) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "select 1\n-- DIGDAG_INSERT_LINE\nfrom t", "create_table": "daily", "engine": "hive", "hive_pool_name": "poc""#,
+        );
+        r.unwrap();
+        let (r, _) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "select 2", "create_table": "daily""#,
+        );
+        r.unwrap();
+        let jobs = fake.jobs();
+        let body = |i: usize| jobs[i].query.split("-- task_name: +wf+task\n").nth(1).unwrap().to_string();
+        assert_eq!(body(0), "-- my report\nINSERT INTO \"other\".\"sums\"\nselect 1");
+        assert_eq!(body(1), "select 1\nINSERT OVERWRITE TABLE `daily`\nfrom t");
+        assert_eq!(jobs[1].kind, "hive");
+        assert_eq!(param(&jobs[1], "pool_name"), Some("poc"));
+        assert_eq!(
+            body(2),
+            "DROP TABLE IF EXISTS \"daily\";\nCREATE TABLE \"daily\" AS\nselect 2"
+        );
+        // insert_into and hive's create_table create the table first.
+        let tables = fake.with(|s| s.tables.clone()).unwrap();
+        assert_eq!(tables, ["other.sums", "www.daily"]);
+        let (r, _) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "select 1", "create_table": "a", "insert_into": "b""#,
+        );
+        assert_eq!(
+            r.unwrap_err().message,
+            "Setting both insert_into and create_table is invalid"
+        );
+        let (r, _) = run(td, "td", &fake, &root, r#""query": "select 1", "engine": "spark""#);
+        assert_eq!(
+            r.unwrap_err().message,
+            "Unknown 'engine:' option (available options are: hive and presto): spark"
+        );
+    }
+
+    #[test]
+    fn td_downloads_results_as_csv_and_previews() {
+        let fake = FakeTd::start(KEY);
+        fake.add_result(
+            "select",
+            r#"[["id","bigint"],["note","varchar"],["score","double"]]"#,
+            &[r#"[1,"plain",0.5]"#, r#"[2,"has, comma and \"quote\"",null]"#],
+        );
+        let root = temp_project("td-download");
+        let (r, log) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "select *", "download_file": "out/result.csv", "preview": true"#,
+        );
+        r.unwrap();
+        assert_eq!(
+            std::fs::read_to_string(root.join("out/result.csv")).unwrap(),
+            "id,note,score\r\n1,plain,0.5\r\n2,\"has, comma and \"\"quote\"\"\",\r\n"
+        );
+        let at = log.iter().position(|l| l == "preview of job id 1000:").unwrap();
+        assert_eq!(
+            log[at + 1..at + 4],
+            ["id,note,score", "1,plain,0.5", "2,\"has, comma and \"\"quote\"\"\","]
+        );
+    }
+
+    #[test]
+    fn failed_jobs_fail_the_task_with_their_output() {
+        let fake = FakeTd::start(KEY);
+        let root = temp_project("td-fail");
+        let (r, log) = run(td, "td", &fake, &root, r#""query": "select FAIL""#);
+        let e = r.unwrap_err();
+        assert!(!e.config_error);
+        assert_eq!(
+            e.message,
+            "TD job 1000 failed with status error: Query failed: line 1:1: mismatched input 'FAIL'\nerror at FAIL"
+        );
+        assert!(log.contains(&"error at FAIL".to_string()));
+    }
+
+    #[test]
+    fn running_jobs_are_polled_until_done() {
+        let fake = FakeTd::start(KEY);
+        fake.with(|s| s.running_polls = 1);
+        let root = temp_project("td-poll");
+        let (r, log) = run(td, "td", &fake, &root, r#""query": "select 1""#);
+        assert_eq!(store(&r.unwrap()), r#"{"td":{"last_job_id":"1000","last_job":{"id":"1000","num_records":0}}}"#);
+        assert!(log.contains(&"job 1000: running".to_string()), "{log:?}");
+        assert_eq!(fake.jobs()[0].polls, 2);
+    }
+
+    #[test]
+    fn lost_submit_answers_are_retried_with_the_same_domain_key() {
+        let fake = FakeTd::start(KEY);
+        fake.with(|s| s.lose_submits = 1);
+        let root = temp_project("td-conflict");
+        let (r, log) = run(td, "td", &fake, &root, r#""query": "select 1""#);
+        r.unwrap();
+        assert_eq!(fake.jobs().len(), 1, "one job, though submitted twice");
+        assert!(log.iter().any(|l| l.contains("500 Internal Server Error") && l.contains("retrying")));
+    }
+
+    #[test]
+    fn credentials_and_database_are_checked() {
+        let fake = FakeTd::start("another-key");
+        let root = temp_project("td-auth");
+        let (r, _) = run(td, "td", &fake, &root, r#""query": "select 1""#);
+        let e = r.unwrap_err();
+        assert!(e.config_error);
+        assert!(
+            e.message.starts_with("TD API request failed: POST /v3/job/issue/presto/www: 401 Unauthorized"),
+            "{}",
+            e.message
+        );
+        let (r, _) = run(td, "td", &fake, &root, r#""query": "select 1", "database": " ""#);
+        assert_eq!(r.unwrap_err().message, "Parameter 'database' is empty");
+        let (r, _) = run(td, "td", &fake, &root, r#""_command": "missing.sql""#);
+        assert!(r.unwrap_err().message.starts_with("File not found: "));
+    }
+
+    #[test]
+    fn td_ddl_creates_drops_empties_and_renames() {
+        let fake = FakeTd::start(KEY);
+        fake.with(|s| {
+            s.databases = vec!["www".into(), "old_db".into()];
+            s.tables = vec!["www.keep".into(), "www.stale".into(), "www.tmp_daily".into()];
+        });
+        let root = temp_project("td-ddl");
+        let (r, log) = run(
+            td_ddl,
+            "td_ddl",
+            &fake,
+            &root,
+            r#""drop_databases": ["old_db"], "create_databases": ["new_db"],
+               "create_tables": ["fresh", "new_db.remote"], "drop_tables": ["stale", "gone"],
+               "empty_tables": ["keep"], "rename_tables": [{"from": "tmp_daily", "to": "daily"}]"#,
+        );
+        assert_eq!(store(&r.unwrap()), "{}");
+        let (dbs, tables) = fake.with(|s| (s.databases.clone(), s.tables.clone())).unwrap();
+        assert_eq!(dbs, ["www", "new_db"]);
+        assert_eq!(tables, ["www.daily", "www.fresh", "new_db.remote", "www.keep"]);
+        assert_eq!(
+            log,
+            [
+                "Deleting TD database old_db",
+                "Creating TD database new_db",
+                "Deleting TD table www.stale",
+                "Deleting TD table www.gone",
+                "Deleting TD table www.keep",
+                "Creating TD table www.fresh",
+                "Creating TD table new_db.remote",
+                "Creating TD table www.keep",
+                "Renaming TD table www.tmp_daily -> daily",
+            ]
+        );
+        let (r, _) = run(td_ddl, "td_ddl", &fake, &root, r#""rename_tables": [{"from": "nope", "to": "x_y"}]"#);
+        assert_eq!(r.unwrap_err().message, "Renaming table www.nope doesn't exist");
+        let (r, _) = run(td_ddl, "td_ddl", &fake, &root, r#""rename_tables": [{"from": "a", "to": "db.b"}]"#);
+        assert_eq!(r.unwrap_err().message, "'to' option of rename_tables can't include database name");
+        let (r, _) = run(td_ddl, "td_ddl", &fake, &root, r#""create_tables": ["Bad-Name"]"#);
+        assert_eq!(
+            r.unwrap_err().message,
+            "Table name must follow this pattern ^([a-z0-9_]+)$: Bad-Name"
+        );
+    }
+
+    #[test]
+    fn td_for_each_makes_one_subtask_per_row() {
+        let fake = FakeTd::start(KEY);
+        fake.add_result("select name", r#"[["name","varchar"],["n","bigint"]]"#, &[r#"["a",1]"#, r#"["b",2]"#]);
+        let root = temp_project("td-for-each");
+        let (r, _) = run(
+            td_for_each,
+            "td_for_each",
+            &fake,
+            &root,
+            r#""query": "select name, n from t", "_parallel": true,
+               "_do": {"echo>": "${td.each.name}", "_export": {"x": 1}}"#,
+        );
+        let r = r.unwrap();
+        assert_eq!(
+            r.subtask.as_ref().unwrap().to_json(),
+            r#"{"+td-for-each-0":{"echo>":"${td.each.name}","_export":{"x":1,"td":{"each":{"name":"a","n":1}}}},"+td-for-each-1":{"echo>":"${td.each.name}","_export":{"x":1,"td":{"each":{"name":"b","n":2}}}},"_parallel":true}"#
+        );
+        assert!(store(&r).contains(r#""last_job_id":"1000""#));
+        let (r, _) = run(td_for_each, "td_for_each", &fake, &root, r#""query": "select 1""#);
+        assert_eq!(r.unwrap_err().message, "Parameter '_do' is required but not set");
+    }
+
+    #[test]
+    fn td_run_starts_saved_queries_by_name_or_id() {
+        let fake = FakeTd::start(KEY);
+        fake.add_result("daily_report", r#"[["n","bigint"]]"#, &["[9]"]);
+        let root = temp_project("td-run");
+        let (r, _) = run(td_run, "td_run", &fake, &root, r#""_command": "daily_report", "store_last_results": true"#);
+        assert_eq!(
+            store(&r.unwrap()),
+            r#"{"td":{"last_results":{"n":9},"last_job_id":"1000","last_job":{"id":"1000","num_records":1}}}"#
+        );
+        let (r, _) = run(td_run, "td_run", &fake, &root, r#""_command": 42"#);
+        r.unwrap();
+        let jobs = fake.jobs();
+        assert_eq!(jobs[1].query, "saved query 42");
+        assert!(jobs[1].json.contains(r#""scheduled_time":"2026-12-01T08:00:00Z""#), "{}", jobs[1].json);
+        let (r, _) = run(td_run, "td_run", &fake, &root, r#""_command": [1]"#);
+        assert_eq!(r.unwrap_err().message, "Invalid saved query reference: [1]");
+    }
+
+    #[test]
+    fn td_wait_and_td_wait_table_finish_when_the_condition_holds() {
+        let fake = FakeTd::start(KEY);
+        fake.add_result("select 1 from ready", r#"[["x","bigint"]]"#, &["[1]"]);
+        fake.add_result("count(1)", r#"[["c","bigint"]]"#, &["[7]"]);
+        fake.with(|s| {
+            s.databases = vec!["www".into()];
+            s.tables = vec!["www.events".into()];
+        });
+        let root = temp_project("td-wait");
+        let (r, _) = run(td_wait, "td_wait", &fake, &root, r#""query": "select 1 from ready""#);
+        assert_eq!(store(&r.unwrap()), "{}");
+        let (r, _) = run(td_wait_table, "td_wait_table", &fake, &root, r#""_command": "events""#);
+        r.unwrap();
+        let (r, _) = run(td_wait_table, "td_wait_table", &fake, &root, r#""_command": "www.events", "rows": 5"#);
+        r.unwrap();
+        let jobs = fake.jobs();
+        assert_eq!(jobs.len(), 2);
+        assert_eq!(jobs[1].query, "select count(1) from \"www\".\"events\" limit 5");
+        let (r, _) = run(td_wait, "td_wait", &fake, &root, r#""query": "select 1", "interval": "10s""#);
+        assert_eq!(
+            r.unwrap_err().message,
+            "poll interval must be at least 30s and no greater than 2d"
+        );
+    }
+
+    #[test]
+    fn td_load_submits_embulk_configs_and_saved_connectors() {
+        let fake = FakeTd::start(KEY);
+        let root = temp_project("td-load");
+        std::fs::write(
+            root.join("load.yml"),
+            "in:\n  type: s3\n  bucket: b-${session_date}\n  secret_access_key: ${secret:aws.secret_access_key}\nout:\n  mode: append\n",
+        )
+        .unwrap();
+        let (r, _) = run(td_load, "td_load", &fake, &root, r#""_command": "load.yml", "table": "raw.events""#);
+        assert!(store(&r.unwrap()).contains(r#""last_job_id":"1000""#));
+        let (r, _) = run(td_load, "td_load", &fake, &root, r#""name": "my_connector""#);
+        r.unwrap();
+        let jobs = fake.jobs();
+        assert_eq!((jobs[0].kind.as_str(), jobs[0].database.as_str()), ("bulkload", "raw"));
+        assert_eq!(param(&jobs[0], "table"), Some("events"));
+        assert_eq!(
+            jobs[0].json,
+            r#"{"config":{"in":{"type":"s3","bucket":"b-2026-12-01","secret_access_key":"SK"},"out":{"mode":"append"}}}"#
+        );
+        assert_eq!((jobs[1].kind.as_str(), jobs[1].query.as_str()), ("bulk_load_session", "my_connector"));
+        assert!(jobs[1].json.contains(r#""scheduled_time":"1796112000""#));
+        let (r, _) = run(td_load, "td_load", &fake, &root, r#""name": "a", "config": {"in": {}}"#);
+        assert_eq!(r.unwrap_err().message, "The parameters config and name cannot both be set");
+        let (r, _) = run(td_load, "td_load", &fake, &root, "");
+        assert_eq!(r.unwrap_err().message, "No parameter is set");
+    }
+
+    #[test]
+    fn exports_and_partial_deletes() {
+        let fake = FakeTd::start(KEY);
+        fake.with(|s| s.connections = vec![("my_s3".into(), 77)]);
+        let root = temp_project("td-export");
+        let (r, _) = run(
+            td_table_export,
+            "td_table_export",
+            &fake,
+            &root,
+            r#""table": "events", "file_format": "jsonl.gz", "from": "2026-01-01 00:00:00 +0900",
+               "to": 1767225600, "s3_bucket": "bkt", "s3_path_prefix": "p/""#,
+        );
+        r.unwrap();
+        let (r, _) = run(
+            td_result_export,
+            "td_result_export",
+            &fake,
+            &root,
+            r#""job_id": "555", "result_connection": "my_s3", "result_settings": {"path": "/x"}"#,
+        );
+        assert!(store(&r.unwrap()).contains(r#""last_job_id":"1001""#));
+        let (r, _) = run(
+            td_partial_delete,
+            "td_partial_delete",
+            &fake,
+            &root,
+            r#""_command": "events", "from": "2026-01-01T00:00:00+09:00", "to": "2026-01-02 00:00:00""#,
+        );
+        r.unwrap();
+        let jobs = fake.jobs();
+        assert_eq!(jobs[0].kind, "export");
+        assert_eq!(param(&jobs[0], "from"), Some("1767193200"));
+        assert_eq!(param(&jobs[0], "to"), Some("1767225600"));
+        assert_eq!(param(&jobs[0], "access_key_id"), Some("AK"));
+        assert_eq!(param(&jobs[0], "file_format"), Some("jsonl.gz"));
+        assert_eq!(jobs[1].query, "export of 555");
+        assert_eq!(param(&jobs[1], "result_connection_id"), Some("77"));
+        assert_eq!(param(&jobs[1], "result_connection_settings"), Some(r#"{"path":"/x"}"#));
+        assert_eq!((jobs[2].kind.as_str(), jobs[2].query.as_str()), ("partialdelete", "events"));
+        assert_eq!(param(&jobs[2], "from"), Some("1767193200"));
+        assert_eq!(param(&jobs[2], "to"), Some("1767312000"));
+        let (r, _) = run(
+            td_partial_delete,
+            "td_partial_delete",
+            &fake,
+            &root,
+            r#""_command": "events", "from": 1767193230, "to": 1767312000"#,
+        );
+        assert_eq!(r.unwrap_err().message, "'from' and 'to' parameters must be whole hours");
+    }
+
+    #[test]
+    fn insert_command_statement_follows_digdag() {
+        assert_eq!(insert_command_statement("INSERT X", "select 1"), "INSERT X\nselect 1");
+        assert_eq!(
+            insert_command_statement("INSERT X", "-- a\n-- b\nselect 1"),
+            "-- a\n-- b\nINSERT X\nselect 1"
+        );
+        // After the comment block, more than one line: digdag's pattern does not match.
+        assert_eq!(
+            insert_command_statement("INSERT X", "-- a\nselect 1\nfrom t"),
+            "INSERT X\n-- a\nselect 1\nfrom t"
+        );
+        assert_eq!(
+            insert_command_statement("INSERT X", "with t as (select 1)\n--  DIGDAG_INSERT_LINE here\nselect * from t"),
+            "with t as (select 1)\nINSERT X\nselect * from t"
+        );
+        assert_eq!(
+            insert_command_statement("INSERT X", "\n-- only comments"),
+            "\n-- only comments\nINSERT X\n"
+        );
+    }
+
+    #[test]
+    fn csv_escaping_follows_digdag() {
+        assert_eq!(csv_text(""), "\"\"");
+        assert_eq!(csv_text("plain"), "plain");
+        assert_eq!(csv_text("a,b"), "\"a,b\"");
+        assert_eq!(csv_text("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_text("l1\r\nl2\rl3"), "\"l1\nl2\nl3\"");
+    }
+}

@@ -473,3 +473,364 @@ fn serve_smtp(
         }
     }
 }
+
+/// A JSON string literal.
+pub fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One job the fake TD API accepted.
+#[derive(Clone, Debug, Default)]
+pub struct TdJob {
+    pub id: String,
+    /// `presto`, `hive`, `bulkload`, `export`, `result_export`, `partialdelete`,
+    /// `saved_query`, `bulk_load_session`.
+    pub kind: String,
+    pub database: String,
+    pub query: String,
+    /// The request's parameters (query string and form body).
+    pub params: Vec<(String, String)>,
+    /// The request body when it was JSON.
+    pub json: String,
+    /// Status checks so far.
+    pub polls: u32,
+}
+
+/// Result rows for jobs whose query contains `needle`.
+#[derive(Clone, Debug)]
+pub struct TdResult {
+    pub needle: String,
+    /// `[[name, type], ...]` as JSON.
+    pub schema: String,
+    /// One JSON array per row.
+    pub rows: Vec<String>,
+}
+
+/// The state of the fake TD API.
+#[derive(Debug, Default)]
+pub struct TdState {
+    pub apikey: String,
+    pub jobs: Vec<TdJob>,
+    /// `database.table`.
+    pub tables: Vec<String>,
+    pub databases: Vec<String>,
+    pub results: Vec<TdResult>,
+    /// Status checks answered `running` before a job succeeds.
+    pub running_polls: u32,
+    /// `(name, id)` of saved result connections.
+    pub connections: Vec<(String, u64)>,
+    /// Submissions answered with `500` before one is accepted.
+    pub fail_submits: u32,
+    /// Accepted submissions whose answer is lost (`500`), so the client retries with the
+    /// same domain key.
+    pub lose_submits: u32,
+}
+
+/// A fake Treasure Data REST API (`/v3/...`) for tests. Queries containing `FAIL` end in
+/// status `error`.
+pub struct FakeTd {
+    pub server: HttpServer,
+    pub state: Arc<Mutex<TdState>>,
+}
+
+impl FakeTd {
+    /// Starts a fake API that accepts `apikey`.
+    pub fn start(apikey: &str) -> FakeTd {
+        let state = Arc::new(Mutex::new(TdState {
+            apikey: apikey.to_string(),
+            ..TdState::default()
+        }));
+        let s = state.clone();
+        let server = HttpServer::start(move |req| match s.lock() {
+            Ok(mut st) => td_route(&mut st, req),
+            Err(_) => Response::json(500, "{}"),
+        });
+        FakeTd { server, state }
+    }
+
+    /// `127.0.0.1:PORT` (for `endpoint` with `use_ssl: false`).
+    pub fn endpoint(&self) -> String {
+        self.server.host_port()
+    }
+
+    /// Rows for jobs whose query contains `needle`.
+    pub fn add_result(&self, needle: &str, schema: &str, rows: &[&str]) {
+        if let Ok(mut st) = self.state.lock() {
+            st.results.push(TdResult {
+                needle: needle.into(),
+                schema: schema.into(),
+                rows: rows.iter().map(|r| r.to_string()).collect(),
+            });
+        }
+    }
+
+    /// The jobs accepted so far.
+    pub fn jobs(&self) -> Vec<TdJob> {
+        self.state.lock().map(|s| s.jobs.clone()).unwrap_or_default()
+    }
+
+    /// Changes the state.
+    pub fn with<R>(&self, f: impl FnOnce(&mut TdState) -> R) -> Option<R> {
+        self.state.lock().ok().map(|mut s| f(&mut s))
+    }
+}
+
+fn td_new_job(st: &mut TdState, req: &Request, kind: &str, database: &str) -> String {
+    let id = (1000 + st.jobs.len()).to_string();
+    let params = req.params();
+    let query = params
+        .iter()
+        .find(|(k, _)| k == "query")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let json = if req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/json"))
+    {
+        req.text()
+    } else {
+        String::new()
+    };
+    st.jobs.push(TdJob {
+        id: id.clone(),
+        kind: kind.into(),
+        database: database.into(),
+        query,
+        params,
+        json,
+        polls: 0,
+    });
+    id
+}
+
+fn td_result_for<'a>(st: &'a TdState, job: &TdJob) -> Option<&'a TdResult> {
+    st.results
+        .iter()
+        .filter(|r| job.query.contains(&r.needle))
+        .last()
+}
+
+fn td_route(st: &mut TdState, req: &Request) -> Response {
+    if req.header("authorization") != Some(&format!("TD1 {}", st.apikey)) {
+        return Response::json(401, r#"{"error":"authentication failed"}"#);
+    }
+    let segs: Vec<String> = req
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .map(percent_decode)
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let m = req.method.as_str();
+    let submit = |st: &mut TdState| -> Option<Response> {
+        if let Some(dk) = req.param("domain_key") {
+            let seen = st
+                .jobs
+                .iter()
+                .find(|j| j.params.iter().any(|(k, v)| k == "domain_key" && *v == dk));
+            if let Some(j) = seen {
+                return Some(Response::json(
+                    409,
+                    &format!(
+                        r#"{{"error":"domain key conflict","details":{{"conflicts_with":"{}"}}}}"#,
+                        j.id
+                    ),
+                ));
+            }
+        }
+        if st.fail_submits > 0 {
+            st.fail_submits -= 1;
+            return Some(Response::json(500, r#"{"error":"try again"}"#));
+        }
+        None
+    };
+    match (m, segs.as_slice()) {
+        ("POST", ["v3", "job", "issue", kind, db]) => {
+            if let Some(r) = submit(st) {
+                return r;
+            }
+            let id = td_new_job(st, req, kind, db);
+            if st.lose_submits > 0 {
+                st.lose_submits -= 1;
+                return Response::json(500, r#"{"error":"gateway timeout"}"#);
+            }
+            Response::json(
+                200,
+                &format!(r#"{{"job":"{id}","job_id":"{id}","database":{}}}"#, json_str(db)),
+            )
+        }
+        ("GET", ["v3", "job", "status", id]) => {
+            let running = st.running_polls;
+            let Some(job) = st.jobs.iter_mut().find(|j| j.id == *id) else {
+                return Response::json(404, r#"{"error":"no such job"}"#);
+            };
+            job.polls += 1;
+            let status = if job.polls <= running {
+                "running"
+            } else if job.query.contains("FAIL") {
+                "error"
+            } else {
+                "success"
+            };
+            Response::json(
+                200,
+                &format!(r#"{{"job_id":"{id}","status":"{status}"}}"#),
+            )
+        }
+        ("GET", ["v3", "job", "show", id]) => {
+            let Some(job) = st.jobs.iter().find(|j| j.id == *id) else {
+                return Response::json(404, r#"{"error":"no such job"}"#);
+            };
+            let result = td_result_for(st, job);
+            let schema = result.map_or("null".to_string(), |r| json_str(&r.schema));
+            let n = result.map_or(0, |r| r.rows.len());
+            let failed = job.query.contains("FAIL");
+            Response::json(
+                200,
+                &format!(
+                    r#"{{"job_id":"{id}","status":"{}","hive_result_schema":{schema},"num_records":{n},"debug":{{"cmdout":{},"stderr":{}}}}}"#,
+                    if failed { "error" } else { "success" },
+                    json_str(if failed { "Query failed: line 1:1: mismatched input 'FAIL'" } else { "started" }),
+                    json_str(if failed { "error at FAIL" } else { "" }),
+                ),
+            )
+        }
+        ("GET", ["v3", "job", "result", id]) => {
+            let Some(job) = st.jobs.iter().find(|j| j.id == *id) else {
+                return Response::json(404, r#"{"error":"no such job"}"#);
+            };
+            match td_result_for(st, job) {
+                Some(r) => Response::new(200, "application/json", r.rows.join("\n")),
+                None => Response::json(404, r#"{"error":"no result"}"#),
+            }
+        }
+        ("GET", ["v3", "table", "list", db]) => {
+            if !st.databases.iter().any(|d| d == db) {
+                return Response::json(404, r#"{"error":"no such database"}"#);
+            }
+            let names: Vec<String> = st
+                .tables
+                .iter()
+                .filter_map(|t| t.strip_prefix(&format!("{db}.")))
+                .map(|t| format!(r#"{{"name":{}}}"#, json_str(t)))
+                .collect();
+            Response::json(
+                200,
+                &format!(r#"{{"database":{},"tables":[{}]}}"#, json_str(db), names.join(",")),
+            )
+        }
+        ("POST", ["v3", "table", "create", db, table, _]) => {
+            let key = format!("{db}.{table}");
+            if st.tables.contains(&key) {
+                return Response::json(409, r#"{"error":"already exists"}"#);
+            }
+            st.tables.push(key);
+            Response::json(200, r#"{"type":"log"}"#)
+        }
+        ("POST", ["v3", "table", "delete", db, table]) => {
+            let key = format!("{db}.{table}");
+            match st.tables.iter().position(|t| *t == key) {
+                Some(i) => {
+                    st.tables.remove(i);
+                    Response::json(200, r#"{"type":"log"}"#)
+                }
+                None => Response::json(404, r#"{"error":"no such table"}"#),
+            }
+        }
+        ("POST", ["v3", "table", "rename", db, from, to]) => {
+            let key = format!("{db}.{from}");
+            if !st.tables.contains(&key) {
+                return Response::json(404, r#"{"error":"no such table"}"#);
+            }
+            let new = format!("{db}.{to}");
+            st.tables.retain(|t| *t != new);
+            if let Some(t) = st.tables.iter_mut().find(|t| **t == key) {
+                *t = new;
+            }
+            Response::json(200, "{}")
+        }
+        ("POST", ["v3", "database", "create", db]) => {
+            if st.databases.iter().any(|d| d == db) {
+                return Response::json(409, r#"{"error":"already exists"}"#);
+            }
+            st.databases.push(db.to_string());
+            Response::json(200, "{}")
+        }
+        ("POST", ["v3", "database", "delete", db]) => {
+            match st.databases.iter().position(|d| d == db) {
+                Some(i) => {
+                    st.databases.remove(i);
+                    st.tables.retain(|t| !t.starts_with(&format!("{db}.")));
+                    Response::json(200, "{}")
+                }
+                None => Response::json(404, r#"{"error":"no such database"}"#),
+            }
+        }
+        ("POST", ["v3", "schedule", "run", name, _time]) => {
+            let id = td_new_job(st, req, "saved_query", "");
+            if let Some(j) = st.jobs.last_mut() {
+                j.query = name.to_string();
+            }
+            Response::json(
+                200,
+                &format!(r#"{{"jobs":[{{"job_id":"{id}","scheduled_at":"","type":"presto"}}]}}"#),
+            )
+        }
+        ("POST", ["v4", "queries", qid, "jobs"]) => {
+            let id = td_new_job(st, req, "saved_query", "");
+            if let Some(j) = st.jobs.last_mut() {
+                j.query = format!("saved query {qid}");
+            }
+            Response::json(200, &format!(r#"{{"id":"{id}"}}"#))
+        }
+        ("POST", ["v3", "bulk_loads", name, "jobs"]) => {
+            let id = td_new_job(st, req, "bulk_load_session", "");
+            if let Some(j) = st.jobs.last_mut() {
+                j.query = name.to_string();
+            }
+            Response::json(200, &format!(r#"{{"job_id":"{id}"}}"#))
+        }
+        ("POST", ["v3", "export", "run", db, table]) => {
+            let id = td_new_job(st, req, "export", db);
+            if let Some(j) = st.jobs.last_mut() {
+                j.query = table.to_string();
+            }
+            Response::json(200, &format!(r#"{{"job_id":"{id}"}}"#))
+        }
+        ("GET", ["v3", "connections", "lookup"]) => {
+            let name = req.param("name").unwrap_or_default();
+            match st.connections.iter().find(|(n, _)| *n == name) {
+                Some((_, id)) => Response::json(200, &format!(r#"{{"id":{id}}}"#)),
+                None => Response::json(404, r#"{"error":"no such connection"}"#),
+            }
+        }
+        ("POST", ["v3", "job", "result_export", job]) => {
+            let id = td_new_job(st, req, "result_export", "");
+            if let Some(j) = st.jobs.last_mut() {
+                j.query = format!("export of {job}");
+            }
+            Response::json(200, &format!(r#"{{"job_id":"{id}"}}"#))
+        }
+        ("POST", ["v3", "table", "partialdelete", db, table]) => {
+            let id = td_new_job(st, req, "partialdelete", db);
+            if let Some(j) = st.jobs.last_mut() {
+                j.query = table.to_string();
+            }
+            Response::json(200, &format!(r#"{{"job_id":"{id}"}}"#))
+        }
+        _ => Response::json(404, r#"{"error":"unknown endpoint"}"#),
+    }
+}
