@@ -601,3 +601,191 @@ fn send(
     let _ = s.command("QUIT", &[221], None);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::conf::testing::{ctx, temp_project};
+    use super::super::test_server::{SmtpOptions, SmtpSink};
+    use super::*;
+
+    fn base_config(sink: &SmtpSink, extra: &str) -> String {
+        format!(
+            r#"{{"session_date": "2026-12-01", "timezone": "UTC",
+                "mail": {{"from": "Workflow <wf@example.com>", "host": "127.0.0.1", "port": {}}}{}{extra}}}"#,
+            sink.addr.port(),
+            if extra.is_empty() { "" } else { ", " }
+        )
+    }
+
+    #[test]
+    fn sends_the_rendered_body_to_every_recipient() {
+        let sink = SmtpSink::start(SmtpOptions::default());
+        let root = temp_project("mail-plain");
+        std::fs::write(root.join("body.txt"), "Hello ${session_date}\n.dot line\n").unwrap();
+        let (c, log) = ctx(
+            "mail",
+            &base_config(
+                &sink,
+                r#""_command": "body.txt", "subject": "report ${session_date}",
+                   "to": ["a@example.com", "b@example.com"], "cc": ["c@example.com"],
+                   "bcc": "d@example.com""#,
+            ),
+            &[],
+            &root,
+        );
+        mail(&c).unwrap();
+        let mails = sink.mails();
+        assert_eq!(mails.len(), 1);
+        let m = &mails[0];
+        assert_eq!(m.mail_from, "<wf@example.com>");
+        assert_eq!(
+            m.rcpt_to,
+            ["<a@example.com>", "<b@example.com>", "<c@example.com>", "<d@example.com>"]
+        );
+        // The subject is a parameter (evaluated by the executor, not here); the body file is
+        // a template.
+        assert!(m.data.contains("Subject: report ${session_date}\r\n"), "{}", m.data);
+        assert!(m.data.contains("From: \"Workflow\" <wf@example.com>\r\n"));
+        assert!(m.data.contains("To: a@example.com, b@example.com\r\n"));
+        assert!(m.data.contains("Cc: c@example.com\r\n"));
+        assert!(!m.data.contains("d@example.com"), "Bcc is not a header");
+        assert!(m.data.contains("Content-Type: text/plain; charset=utf-8\r\n"));
+        assert!(m.data.ends_with("\r\n\r\nHello 2026-12-01\r\n.dot line\r\n\r\n"), "{:?}", m.data);
+        assert!(sink.commands().iter().all(|c| c != "STARTTLS"));
+        assert_eq!(
+            log.lock().unwrap().as_slice(),
+            [format!("Sent mail to 4 recipient(s) via 127.0.0.1:{}", sink.addr.port())]
+        );
+    }
+
+    #[test]
+    fn inline_bodies_html_and_non_ascii_subjects() {
+        let sink = SmtpSink::start(SmtpOptions::default());
+        let root = temp_project("mail-inline");
+        let send = |extra: &str| {
+            let (c, _) = ctx("mail", &base_config(&sink, extra), &[], &root);
+            mail(&c)
+        };
+        send(r#""_command": {"data": "<b>hi</b>"}, "html": true, "subject": "s", "to": "a@x.org""#)
+            .unwrap();
+        send(r#""body": "ünïcode", "subject": "Grüße", "to": "a@x.org""#).unwrap();
+        let mails = sink.mails();
+        assert!(mails[0].data.contains("Content-Type: text/html; charset=utf-8\r\n"));
+        assert!(mails[0].data.contains("\r\n\r\n<b>hi</b>\r\n"));
+        assert!(mails[1].data.contains("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"), "{}", mails[1].data);
+        assert!(mails[1].data.contains("Content-Transfer-Encoding: base64\r\n\r\nw7xuw69jb2Rl\r\n"));
+        let e = send(r#""body": "x", "to": "a@x.org""#).unwrap_err();
+        assert_eq!(e.message, "Parameter 'subject' is required but not set");
+        let e = send(r#""body": "x", "subject": "s", "to": "not an address""#).unwrap_err();
+        assert!(e.config_error);
+        assert_eq!(e.message, "Invalid address: not an address");
+    }
+
+    #[test]
+    fn starttls_is_used_when_offered_unless_tls_is_false() {
+        let sink = SmtpSink::start(SmtpOptions {
+            starttls: true,
+            ..SmtpOptions::default()
+        });
+        let root = temp_project("mail-tls");
+        let send = |extra: &str| {
+            let (c, _) = ctx(
+                "mail",
+                &base_config(&sink, &format!(r#""body": "b", "subject": "s", "to": "a@x.org"{extra}"#)),
+                &[],
+                &root,
+            );
+            mail(&c)
+        };
+        // The sink cannot speak TLS: the handshake fails after STARTTLS.
+        let e = send("").unwrap_err();
+        assert!(e.message.starts_with("TLS handshake with 127.0.0.1 failed"), "{}", e.message);
+        assert!(sink.commands().contains(&"STARTTLS".to_string()));
+        send(r#", "tls": false"#).unwrap();
+        assert_eq!(sink.mails().len(), 1);
+    }
+
+    #[test]
+    fn logs_in_with_the_secret_password_and_prefers_mail_secrets() {
+        let sink = SmtpSink::start(SmtpOptions {
+            auth: true,
+            ..SmtpOptions::default()
+        });
+        let root = temp_project("mail-auth");
+        let port = sink.addr.port().to_string();
+        // The parameters point nowhere; the secrets win.
+        let (c, log) = ctx(
+            "mail",
+            r#"{"body": "b", "subject": "s", "to": "a@x.org", "from": "f@x.org",
+                "host": "unused.invalid", "port": 1, "username": "param-user", "password": "ignored"}"#,
+            &[
+                ("mail.host", "127.0.0.1"),
+                ("mail.port", &port),
+                ("mail.username", "alice"),
+                ("mail.password", "pw"),
+            ],
+            &root,
+        );
+        mail(&c).unwrap();
+        assert_eq!(sink.mails()[0].auth.as_deref(), Some("PLAIN alice pw"));
+        assert!(log
+            .lock()
+            .unwrap()
+            .contains(&"Unsecure 'password' parameter is deprecated.".to_string()));
+    }
+
+    #[test]
+    fn attachments_are_base64_parts() {
+        let sink = SmtpSink::start(SmtpOptions::default());
+        let root = temp_project("mail-attach");
+        std::fs::create_dir_all(root.join("out")).unwrap();
+        std::fs::write(root.join("out/data.csv"), "a,b\n1,2\n").unwrap();
+        let (c, _) = ctx(
+            "mail",
+            &base_config(
+                &sink,
+                r#""body": "see attached", "subject": "s", "to": "a@x.org",
+                   "attach_files": [{"path": "out/data.csv", "content_type": "text/csv"}]"#,
+            ),
+            &[],
+            &root,
+        );
+        mail(&c).unwrap();
+        let data = &sink.mails()[0].data;
+        assert!(data.contains("Content-Type: multipart/mixed; boundary="));
+        assert!(data.contains(
+            "Content-Type: text/csv; name=\"data.csv\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"data.csv\"\r\n\r\nYSxiCjEsMgo=\r\n"
+        ), "{data}");
+    }
+
+    #[test]
+    fn smtp_failures_are_reported() {
+        let sink = SmtpSink::start(SmtpOptions {
+            reject_rcpt: Some(550),
+            ..SmtpOptions::default()
+        });
+        let root = temp_project("mail-fail");
+        let (c, _) = ctx(
+            "mail",
+            &base_config(&sink, r#""body": "b", "subject": "s", "to": "nobody@x.org""#),
+            &[],
+            &root,
+        );
+        let e = mail(&c).unwrap_err();
+        assert!(!e.config_error);
+        assert_eq!(
+            e.message,
+            "SMTP server 127.0.0.1 rejected RCPT TO:<nobody@x.org>: 550 no such user"
+        );
+        let (c, _) = ctx(
+            "mail",
+            r#"{"body": "b", "subject": "s", "to": "a@x.org", "from": "f@x.org"}"#,
+            &[],
+            &root,
+        );
+        assert!(mail(&c)
+            .unwrap_err()
+            .message
+            .starts_with("Missing SMTP configuration"));
+    }
+}

@@ -122,3 +122,73 @@ pub(super) fn param_get(ctx: &OperatorContext) -> Result<TaskResult, OperatorErr
         ..TaskResult::default()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::conf::testing::{ctx, temp_project};
+    use super::*;
+    use crate::load::{Value, ValueKind};
+    use crate::run::params::runtime_span;
+
+    /// A config as the executor builds it: the scope (ending with `task_name`), then the
+    /// task's own keys, then `_command` and `_type`.
+    fn config(op: &str, own: &str) -> String {
+        format!(
+            r#"{{"exported": "e", "timezone": "UTC", "task_name": "+wf+t", "{op}>": null, {own}, "_command": null, "_type": "{op}"}}"#
+        )
+    }
+
+    #[test]
+    fn values_set_in_one_task_are_read_in_another_run() {
+        let root = temp_project("param");
+        let (c, log) = ctx(
+            "param_set",
+            &config("param_set", r#""last_date": "2026-12-01", "count": 3, "skipped": null, "_retry": 2"#),
+            &[],
+            &root,
+        );
+        param_set(&c).unwrap();
+        assert_eq!(log.lock().unwrap().as_slice(), ["set last_date", "set count"]);
+        assert!(params_path(&root).is_file());
+        let (c, log) = ctx(
+            "param_get",
+            &config("param_get", r#""last_date": "prev_date", "count": "n", "never_set": "missing""#),
+            &[],
+            &root,
+        );
+        let r = param_get(&c).unwrap();
+        assert_eq!(
+            Value::new(ValueKind::Object(r.store), runtime_span()).to_json(),
+            r#"{"prev_date":"2026-12-01","n":"3","missing":""}"#
+        );
+        assert_eq!(
+            log.lock().unwrap().as_slice(),
+            ["never_set is not set: missing is \"\""]
+        );
+        // A later param_set replaces the value.
+        let (c, _) = ctx("param_set", &config("param_set", r#""count": "4""#), &[], &root);
+        param_set(&c).unwrap();
+        let (c, _) = ctx("param_get", &config("param_get", r#""count": "n""#), &[], &root);
+        let r = param_get(&c).unwrap();
+        assert_eq!(r.store.get("n").and_then(Value::as_str), Some("4"));
+    }
+
+    #[test]
+    fn keys_are_required_and_values_are_strings() {
+        let root = temp_project("param-errors");
+        let (c, _) = ctx(
+            "param_set",
+            r#"{"task_name": "+wf+t", "param_set>": null, "_type": "param_set"}"#,
+            &[],
+            &root,
+        );
+        let e = param_set(&c).unwrap_err();
+        assert!(e.config_error);
+        assert_eq!(e.message, "no key is set.");
+        let (c, _) = ctx("param_set", &config("param_set", r#""k": [1, 2]"#), &[], &root);
+        assert_eq!(
+            param_set(&c).unwrap_err().message,
+            "Expected string for key 'k' but got [1,2] (array)"
+        );
+    }
+}
