@@ -49,7 +49,9 @@ pub(crate) fn opt_int(v: Option<&Value>, key: &str) -> Result<Option<i64>, Opera
     match v {
         None => Ok(None),
         Some(v) if v.is_null() => Ok(None),
-        Some(v) => as_long(v).map(Some).ok_or_else(|| expected("integer", key, v)),
+        Some(v) => as_long(v)
+            .map(Some)
+            .ok_or_else(|| expected("integer", key, v)),
     }
 }
 
@@ -84,7 +86,9 @@ pub(crate) fn duration_or(
                     .map(std::time::Duration::from_secs)
                     .map_err(|_| expected("duration", key, v));
             }
-            let text = v.scalar_text().ok_or_else(|| expected("duration", key, v))?;
+            let text = v
+                .scalar_text()
+                .ok_or_else(|| expected("duration", key, v))?;
             if let Ok(secs) = text.trim().parse::<u64>() {
                 return Ok(std::time::Duration::from_secs(secs));
             }
@@ -285,7 +289,9 @@ mod tests {
         assert!(bool_or(Some(&v("\"true\"")), "k", false).unwrap());
         assert!(bool_or(None, "k", true).unwrap());
         assert_eq!(
-            bool_or(Some(&v("\"yes\"")), "k", false).unwrap_err().message,
+            bool_or(Some(&v("\"yes\"")), "k", false)
+                .unwrap_err()
+                .message,
             "Expected boolean for key 'k' but got \"yes\" (string)"
         );
         assert_eq!(opt_int(Some(&v("\"42\"")), "k").unwrap(), Some(42));
@@ -293,12 +299,17 @@ mod tests {
             str_list(Some(&v("[\"a\", 1]")), "to").unwrap(),
             ["a".to_string(), "1".to_string()]
         );
-        assert_eq!(str_list(Some(&v("\"a\"")), "to").unwrap(), ["a".to_string()]);
+        assert_eq!(
+            str_list(Some(&v("\"a\"")), "to").unwrap(),
+            ["a".to_string()]
+        );
         let d = std::time::Duration::from_secs(7);
         assert_eq!(duration_or(None, "t", d).unwrap(), d);
         assert_eq!(duration_or(Some(&v("45")), "t", d).unwrap().as_secs(), 45);
         assert_eq!(
-            duration_or(Some(&v("\"1m 5s\"")), "t", d).unwrap().as_secs(),
+            duration_or(Some(&v("\"1m 5s\"")), "t", d)
+                .unwrap()
+                .as_secs(),
             65
         );
         assert!(duration_or(Some(&v("\"soon\"")), "t", d).is_err());

@@ -144,8 +144,8 @@ pub(super) fn http_call(ctx: &OperatorContext) -> Result<TaskResult, OperatorErr
         "application/x-yaml" => load_yaml_workflow(ctx, content)?,
         _ => {
             return Err(OperatorError::runtime(format!(
-                "Unsupported Content-Type (expected application/json or application/x-yaml): {media}"
-            )))
+            "Unsupported Content-Type (expected application/json or application/x-yaml): {media}"
+        )))
         }
     };
     let mut body = body;
@@ -299,10 +299,9 @@ fn prepare(
             ))
         })?;
         for item in items {
-            let obj = item
-                .as_object()
-                .filter(|o| o.len() == 1)
-                .ok_or_else(|| OperatorError::config(format!("Invalid header: {}", item.to_json())))?;
+            let obj = item.as_object().filter(|o| o.len() == 1).ok_or_else(|| {
+                OperatorError::config(format!("Invalid header: {}", item.to_json()))
+            })?;
             let e = &obj.entries[0];
             let value = match &e.value.kind {
                 ValueKind::Object(_) | ValueKind::Array(_) => String::new(),
@@ -325,8 +324,8 @@ fn prepare(
     let body = match param(ctx, "content").filter(|c| !c.is_null()) {
         None => None,
         Some(content) => {
-            let format = opt_str(param(ctx, "content_format"), "content_format")?
-                .map(|f| f.to_lowercase());
+            let format =
+                opt_str(param(ctx, "content_format"), "content_format")?.map(|f| f.to_lowercase());
             let content_type = opt_str(param(ctx, "content_type"), "content_type")?;
             Some(content_body(ctx, content, format.as_deref(), content_type)?)
         }
@@ -349,8 +348,8 @@ fn prepare(
     if let Some(proxy) = param(ctx, "proxy").and_then(Value::as_object) {
         if bool_or(proxy.get("enabled"), "enabled", false)? {
             let host = req_str(proxy.get("host"), "host")?;
-            let port = opt_int(proxy.get("port"), "port")?
-                .ok_or_else(|| super::conf::missing("port"))?;
+            let port =
+                opt_int(proxy.get("port"), "port")?.ok_or_else(|| super::conf::missing("port"))?;
             let tls = bool_or(proxy.get("tls"), "tls", false)?;
             let url = format!("{}://{host}:{port}", if tls { "https" } else { "http" });
             let p = ureq::Proxy::new(&url).map_err(|e| {
@@ -471,7 +470,11 @@ fn content_body(
             "Invalid content format for {node_type}s: '{format}'"
         ))
     };
-    let json_type = || content_type.clone().unwrap_or_else(|| "application/json".into());
+    let json_type = || {
+        content_type
+            .clone()
+            .unwrap_or_else(|| "application/json".into())
+    };
     if !content.is_scalar() {
         match format.unwrap_or("json") {
             "json" => Ok((json_type(), content.to_json().into_bytes())),
@@ -537,7 +540,10 @@ fn reason(status: u16) -> &'static str {
 fn execute(ctx: &OperatorContext, p: &Prepared) -> Result<Reply, OperatorError> {
     let mut attempt: u32 = 0;
     loop {
-        (ctx.log)(&format!("Sending HTTP request: {} {}", p.method, p.safe_uri));
+        (ctx.log)(&format!(
+            "Sending HTTP request: {} {}",
+            p.method, p.safe_uri
+        ));
         let failure = match send(p) {
             Ok(reply) => {
                 let status_text = format!(
@@ -673,7 +679,10 @@ mod tests {
         assert_eq!(reqs[0].header("accept"), Some("text/plain"));
         let log = log.lock().unwrap().join("\n");
         assert!(
-            log.contains(&format!("Received HTTP response: GET {}/api/items?x=1&q=a+b&token=k%261: 200 OK", server.url())),
+            log.contains(&format!(
+                "Received HTTP response: GET {}/api/items?x=1&q=a+b&token=k%261: 200 OK",
+                server.url()
+            )),
             "{log}"
         );
     }
@@ -788,13 +797,19 @@ mod tests {
         assert!(!e.config_error);
         assert_eq!(
             e.message,
-            format!("HTTP 4XX Client Error: GET {}/missing: 404 Not Found", server.url())
+            format!(
+                "HTTP 4XX Client Error: GET {}/missing: 404 Not Found",
+                server.url()
+            )
         );
         // POST is not retried by default.
         let (r, _) = run("/down", "POST");
         assert_eq!(
             r.unwrap_err().message,
-            format!("HTTP 5XX Server Error: POST {}/down: 500 Internal Server Error", server.url())
+            format!(
+                "HTTP 5XX Server Error: POST {}/down: 500 Internal Server Error",
+                server.url()
+            )
         );
         let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
         assert_eq!(paths, ["/flaky", "/flaky", "/missing", "/down"]);
@@ -808,11 +823,18 @@ mod tests {
         let (c, _) = ctx(
             "http",
             r#"{"_command": "ignored"}"#,
-            &[("http.uri", &uri), ("http.user", "alice"), ("http.password", "pw")],
+            &[
+                ("http.uri", &uri),
+                ("http.user", "alice"),
+                ("http.password", "pw"),
+            ],
             &root,
         );
         let e = http(&c).unwrap_err();
-        assert_eq!(e.message, "HTTP 4XX Client Error: GET http://***: 401 Unauthorized");
+        assert_eq!(
+            e.message,
+            "HTTP 4XX Client Error: GET http://***: 401 Unauthorized"
+        );
         let reqs = server.requests();
         assert_eq!(reqs[0].path, "/private");
         assert_eq!(reqs[0].header("authorization"), Some("Basic YWxpY2U6cHc="));
@@ -851,8 +873,14 @@ mod tests {
             );
             store_json(&http(&c).unwrap())
         };
-        assert_eq!(run(true), r#"{"http":{"last_status":200,"last_content":"new"}}"#);
-        assert_eq!(run(false), r#"{"http":{"last_status":302,"last_content":""}}"#);
+        assert_eq!(
+            run(true),
+            r#"{"http":{"last_status":200,"last_content":"new"}}"#
+        );
+        assert_eq!(
+            run(false),
+            r#"{"http":{"last_status":302,"last_content":""}}"#
+        );
     }
 
     #[test]
@@ -872,7 +900,12 @@ mod tests {
             &root,
         );
         let e = http(&c).unwrap_err();
-        assert!(e.message.starts_with(&format!("GET {}/slow: ", server.url())), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with(&format!("GET {}/slow: ", server.url())),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("timeout"), "{}", e.message);
     }
 
@@ -900,7 +933,10 @@ mod tests {
             http_call(&c)
         };
         let sub = |r: TaskResult| r.subtask.unwrap().to_json();
-        assert_eq!(sub(run("/json").unwrap()), r#"{"+a":{"echo>":"from json"}}"#);
+        assert_eq!(
+            sub(run("/json").unwrap()),
+            r#"{"+a":{"echo>":"from json"}}"#
+        );
         assert_eq!(
             sub(run("/yaml").unwrap()),
             r#"{"+b":{"echo>":"from yaml"},"+c":{"sh>":"echo ${x}"}}"#
@@ -920,7 +956,10 @@ mod tests {
     #[test]
     fn http_call_refuses_large_responses() {
         let server = HttpServer::start(|_| {
-            Response::json(200, &format!(r#"{{"+a": {{"echo>": "{}"}}}}"#, "x".repeat(70_000)))
+            Response::json(
+                200,
+                &format!(r#"{{"+a": {{"echo>": "{}"}}}}"#, "x".repeat(70_000)),
+            )
         });
         let root = temp_project("http-call-large");
         let (c, _) = ctx(

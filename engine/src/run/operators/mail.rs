@@ -61,8 +61,14 @@ pub(super) fn mail(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
         .chain(&bcc)
         .map(|a| parse_address(a))
         .collect::<Result<_, _>>()?;
-    let to_addrs: Vec<Address> = to.iter().map(|a| parse_address(a)).collect::<Result<_, _>>()?;
-    let cc_addrs: Vec<Address> = cc.iter().map(|a| parse_address(a)).collect::<Result<_, _>>()?;
+    let to_addrs: Vec<Address> = to
+        .iter()
+        .map(|a| parse_address(a))
+        .collect::<Result<_, _>>()?;
+    let cc_addrs: Vec<Address> = cc
+        .iter()
+        .map(|a| parse_address(a))
+        .collect::<Result<_, _>>()?;
 
     let message = build_message(
         &from_addr,
@@ -99,9 +105,10 @@ fn smtp_config(ctx: &OperatorContext) -> Result<SmtpConfig, OperatorError> {
         (ctx.log)("Unsecure 'password' parameter is deprecated.");
     }
     let port = match secret("port") {
-        Some(p) => p.trim().parse::<i64>().map_err(|_| {
-            OperatorError::config(format!("Invalid mail.port secret: {p}"))
-        })?,
+        Some(p) => p
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| OperatorError::config(format!("Invalid mail.port secret: {p}")))?,
         None => opt_int(ctx.param("port"), "port")?.ok_or_else(|| super::conf::missing("port"))?,
     };
     let port = u16::try_from(port)
@@ -262,7 +269,12 @@ fn build_message(
     m.push_str(&format!("Date: {date}\r\n"));
     m.push_str(&format!("From: {}\r\n", from.display));
     m.push_str(&format!("Sender: {}\r\n", from.display));
-    let list = |a: &[Address]| a.iter().map(|x| x.display.as_str()).collect::<Vec<_>>().join(", ");
+    let list = |a: &[Address]| {
+        a.iter()
+            .map(|x| x.display.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     m.push_str(&format!("To: {}\r\n", list(to)));
     if !cc.is_empty() {
         m.push_str(&format!("Cc: {}\r\n", list(cc)));
@@ -300,16 +312,18 @@ fn build_message(
     m.push_str(&encoded);
     m.push_str("\r\n");
     for a in attachments {
-        let bytes = std::fs::read(&a.path).map_err(|e| {
-            OperatorError::runtime(format!("{}: {e}", a.path.display()))
-        })?;
+        let bytes = std::fs::read(&a.path)
+            .map_err(|e| OperatorError::runtime(format!("{}: {e}", a.path.display())))?;
         let name = if a.filename.is_ascii() {
             format!("\"{}\"", a.filename.replace('"', ""))
         } else {
             encoded_word(&a.filename)
         };
         m.push_str(&format!("--{boundary}\r\n"));
-        m.push_str(&format!("Content-Type: {}; name={name}\r\n", a.content_type));
+        m.push_str(&format!(
+            "Content-Type: {}; name={name}\r\n",
+            a.content_type
+        ));
         m.push_str("Content-Transfer-Encoding: base64\r\n");
         m.push_str(&format!(
             "Content-Disposition: attachment; filename={name}\r\n\r\n"
@@ -361,10 +375,10 @@ fn tls_wrap(tcp: TcpStream, host: &str) -> Result<Stream, OperatorError> {
     #[allow(deprecated)]
     let provider = rustls::crypto::ring::default_provider();
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| OperatorError::runtime(format!("TLS setup failed: {e}")))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
+        .with_safe_default_protocol_versions()
+        .map_err(|e| OperatorError::runtime(format!("TLS setup failed: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
     let name = rustls::pki_types::ServerName::try_from(host.to_string())
         .map_err(|e| OperatorError::config(format!("Invalid SMTP host name {host}: {e}")))?;
     let conn = rustls::ClientConnection::new(Arc::new(config), name)
@@ -372,10 +386,9 @@ fn tls_wrap(tcp: TcpStream, host: &str) -> Result<Stream, OperatorError> {
     let mut stream = rustls::StreamOwned::new(conn, tcp);
     // Complete the handshake now, so a failure names TLS.
     while stream.conn.is_handshaking() {
-        stream
-            .conn
-            .complete_io(&mut stream.sock)
-            .map_err(|e| OperatorError::runtime(format!("TLS handshake with {host} failed: {e}")))?;
+        stream.conn.complete_io(&mut stream.sock).map_err(|e| {
+            OperatorError::runtime(format!("TLS handshake with {host} failed: {e}"))
+        })?;
     }
     Ok(Stream::Tls(Box::new(stream)))
 }
@@ -456,7 +469,12 @@ impl Smtp {
 
     /// Sends `line`; the reply must have one of `ok` codes. `shown` replaces the line in
     /// messages (credentials).
-    fn command(&mut self, line: &str, ok: &[u16], shown: Option<&str>) -> Result<Reply, OperatorError> {
+    fn command(
+        &mut self,
+        line: &str,
+        ok: &[u16],
+        shown: Option<&str>,
+    ) -> Result<Reply, OperatorError> {
         self.send_line(line)?;
         let reply = self.reply()?;
         if !ok.contains(&reply.code) {
@@ -475,7 +493,12 @@ impl Smtp {
         self.send_line("EHLO localhost")?;
         let reply = self.reply()?;
         if reply.code == 250 {
-            return Ok(reply.lines.iter().skip(1).map(|l| l.to_ascii_uppercase()).collect());
+            return Ok(reply
+                .lines
+                .iter()
+                .skip(1)
+                .map(|l| l.to_ascii_uppercase())
+                .collect());
         }
         self.command("HELO localhost", &[250], None)?;
         Ok(Vec::new())
@@ -485,9 +508,7 @@ impl Smtp {
 fn connect(smtp: &SmtpConfig) -> Result<TcpStream, OperatorError> {
     let addrs = (smtp.host.as_str(), smtp.port)
         .to_socket_addrs()
-        .map_err(|e| {
-            OperatorError::runtime(format!("Unknown SMTP host {}: {e}", smtp.host))
-        })?;
+        .map_err(|e| OperatorError::runtime(format!("Unknown SMTP host {}: {e}", smtp.host)))?;
     let mut last = None;
     for a in addrs {
         match TcpStream::connect_timeout(&a, smtp.connect_timeout) {
@@ -552,7 +573,11 @@ fn send(
         let password = smtp.password.as_deref().unwrap_or("");
         if mechanisms.contains(&"PLAIN") {
             let token = base64(format!("\0{user}\0{password}").as_bytes());
-            s.command(&format!("AUTH PLAIN {token}"), &[235], Some("AUTH PLAIN ***"))?;
+            s.command(
+                &format!("AUTH PLAIN {token}"),
+                &[235],
+                Some("AUTH PLAIN ***"),
+            )?;
         } else if mechanisms.contains(&"LOGIN") {
             s.command("AUTH LOGIN", &[334], None)?;
             s.command(&base64(user.as_bytes()), &[334], Some("the user name"))?;
@@ -588,7 +613,10 @@ fn send(
         data.truncate(data.len() - 2);
     }
     data.push_str(".\r\n");
-    let written = s.stream.write_all(data.as_bytes()).and_then(|_| s.stream.flush());
+    let written = s
+        .stream
+        .write_all(data.as_bytes())
+        .and_then(|_| s.stream.flush());
     written.map_err(|e| s.io(e))?;
     let reply = s.reply()?;
     if reply.code != 250 {
@@ -640,21 +668,40 @@ mod tests {
         assert_eq!(m.mail_from, "<wf@example.com>");
         assert_eq!(
             m.rcpt_to,
-            ["<a@example.com>", "<b@example.com>", "<c@example.com>", "<d@example.com>"]
+            [
+                "<a@example.com>",
+                "<b@example.com>",
+                "<c@example.com>",
+                "<d@example.com>"
+            ]
         );
         // The subject is a parameter (evaluated by the executor, not here); the body file is
         // a template.
-        assert!(m.data.contains("Subject: report ${session_date}\r\n"), "{}", m.data);
+        assert!(
+            m.data.contains("Subject: report ${session_date}\r\n"),
+            "{}",
+            m.data
+        );
         assert!(m.data.contains("From: \"Workflow\" <wf@example.com>\r\n"));
         assert!(m.data.contains("To: a@example.com, b@example.com\r\n"));
         assert!(m.data.contains("Cc: c@example.com\r\n"));
         assert!(!m.data.contains("d@example.com"), "Bcc is not a header");
-        assert!(m.data.contains("Content-Type: text/plain; charset=utf-8\r\n"));
-        assert!(m.data.ends_with("\r\n\r\nHello 2026-12-01\r\n.dot line\r\n\r\n"), "{:?}", m.data);
+        assert!(m
+            .data
+            .contains("Content-Type: text/plain; charset=utf-8\r\n"));
+        assert!(
+            m.data
+                .ends_with("\r\n\r\nHello 2026-12-01\r\n.dot line\r\n\r\n"),
+            "{:?}",
+            m.data
+        );
         assert!(sink.commands().iter().all(|c| c != "STARTTLS"));
         assert_eq!(
             log.lock().unwrap().as_slice(),
-            [format!("Sent mail to 4 recipient(s) via 127.0.0.1:{}", sink.addr.port())]
+            [format!(
+                "Sent mail to 4 recipient(s) via 127.0.0.1:{}",
+                sink.addr.port()
+            )]
         );
     }
 
@@ -670,10 +717,20 @@ mod tests {
             .unwrap();
         send(r#""body": "ünïcode", "subject": "Grüße", "to": "a@x.org""#).unwrap();
         let mails = sink.mails();
-        assert!(mails[0].data.contains("Content-Type: text/html; charset=utf-8\r\n"));
+        assert!(mails[0]
+            .data
+            .contains("Content-Type: text/html; charset=utf-8\r\n"));
         assert!(mails[0].data.contains("\r\n\r\n<b>hi</b>\r\n"));
-        assert!(mails[1].data.contains("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"), "{}", mails[1].data);
-        assert!(mails[1].data.contains("Content-Transfer-Encoding: base64\r\n\r\nw7xuw69jb2Rl\r\n"));
+        assert!(
+            mails[1]
+                .data
+                .contains("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"),
+            "{}",
+            mails[1].data
+        );
+        assert!(mails[1]
+            .data
+            .contains("Content-Transfer-Encoding: base64\r\n\r\nw7xuw69jb2Rl\r\n"));
         let e = send(r#""body": "x", "to": "a@x.org""#).unwrap_err();
         assert_eq!(e.message, "Parameter 'subject' is required but not set");
         let e = send(r#""body": "x", "subject": "s", "to": "not an address""#).unwrap_err();
@@ -691,7 +748,10 @@ mod tests {
         let send = |extra: &str| {
             let (c, _) = ctx(
                 "mail",
-                &base_config(&sink, &format!(r#""body": "b", "subject": "s", "to": "a@x.org"{extra}"#)),
+                &base_config(
+                    &sink,
+                    &format!(r#""body": "b", "subject": "s", "to": "a@x.org"{extra}"#),
+                ),
                 &[],
                 &root,
             );
@@ -699,7 +759,11 @@ mod tests {
         };
         // The sink cannot speak TLS: the handshake fails after STARTTLS.
         let e = send("").unwrap_err();
-        assert!(e.message.starts_with("TLS handshake with 127.0.0.1 failed"), "{}", e.message);
+        assert!(
+            e.message.starts_with("TLS handshake with 127.0.0.1 failed"),
+            "{}",
+            e.message
+        );
         assert!(sink.commands().contains(&"STARTTLS".to_string()));
         send(r#", "tls": false"#).unwrap();
         assert_eq!(sink.mails().len(), 1);
@@ -767,7 +831,10 @@ mod tests {
         let root = temp_project("mail-fail");
         let (c, _) = ctx(
             "mail",
-            &base_config(&sink, r#""body": "b", "subject": "s", "to": "nobody@x.org""#),
+            &base_config(
+                &sink,
+                r#""body": "b", "subject": "s", "to": "nobody@x.org""#,
+            ),
             &[],
             &root,
         );

@@ -143,16 +143,25 @@ mod tests {
         let root = temp_project("param");
         let (c, log) = ctx(
             "param_set",
-            &config("param_set", r#""last_date": "2026-12-01", "count": 3, "skipped": null, "_retry": 2"#),
+            &config(
+                "param_set",
+                r#""last_date": "2026-12-01", "count": 3, "skipped": null, "_retry": 2"#,
+            ),
             &[],
             &root,
         );
         param_set(&c).unwrap();
-        assert_eq!(log.lock().unwrap().as_slice(), ["set last_date", "set count"]);
+        assert_eq!(
+            log.lock().unwrap().as_slice(),
+            ["set last_date", "set count"]
+        );
         assert!(params_path(&root).is_file());
         let (c, log) = ctx(
             "param_get",
-            &config("param_get", r#""last_date": "prev_date", "count": "n", "never_set": "missing""#),
+            &config(
+                "param_get",
+                r#""last_date": "prev_date", "count": "n", "never_set": "missing""#,
+            ),
             &[],
             &root,
         );
@@ -166,9 +175,19 @@ mod tests {
             ["never_set is not set: missing is \"\""]
         );
         // A later param_set replaces the value.
-        let (c, _) = ctx("param_set", &config("param_set", r#""count": "4""#), &[], &root);
+        let (c, _) = ctx(
+            "param_set",
+            &config("param_set", r#""count": "4""#),
+            &[],
+            &root,
+        );
         param_set(&c).unwrap();
-        let (c, _) = ctx("param_get", &config("param_get", r#""count": "n""#), &[], &root);
+        let (c, _) = ctx(
+            "param_get",
+            &config("param_get", r#""count": "n""#),
+            &[],
+            &root,
+        );
         let r = param_get(&c).unwrap();
         assert_eq!(r.store.get("n").and_then(Value::as_str), Some("4"));
     }
@@ -185,7 +204,12 @@ mod tests {
         let e = param_set(&c).unwrap_err();
         assert!(e.config_error);
         assert_eq!(e.message, "no key is set.");
-        let (c, _) = ctx("param_set", &config("param_set", r#""k": [1, 2]"#), &[], &root);
+        let (c, _) = ctx(
+            "param_set",
+            &config("param_set", r#""k": [1, 2]"#),
+            &[],
+            &root,
+        );
         assert_eq!(
             param_set(&c).unwrap_err().message,
             "Expected string for key 'k' but got [1,2] (array)"

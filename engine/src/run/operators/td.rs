@@ -82,10 +82,7 @@ impl ApiError {
 impl From<ApiError> for OperatorError {
     fn from(e: ApiError) -> OperatorError {
         if matches!(e.status, Some(401 | 403)) {
-            OperatorError::config(format!(
-                "{} (check the td.apikey secret)",
-                e.message
-            ))
+            OperatorError::config(format!("{} (check the td.apikey secret)", e.message))
         } else {
             OperatorError::runtime(e.message)
         }
@@ -549,11 +546,7 @@ fn wait_job(ctx: &OperatorContext, c: &Client, id: &str) -> Result<(), OperatorE
     let mut errors: u32 = 0;
     let mut last_status = String::new();
     loop {
-        match c.call(
-            "GET",
-            &path,
-            Body::None,
-        ) {
+        match c.call("GET", &path, Body::None) {
             Ok(text) => {
                 errors = 0;
                 let v = parse_response(&path, &text)?;
@@ -574,18 +567,11 @@ fn wait_job(ctx: &OperatorContext, c: &Client, id: &str) -> Result<(), OperatorE
                                 .and_then(Value::scalar_text)
                                 .unwrap_or_else(|| "null".into())
                         };
-                        let message = format!("{}\n{}", field("cmdout"), field("stderr"));
-                        log_lines(ctx, &message);
-                        let mut error = Object::default();
-                        set(&mut error, "message", string(message.clone()));
-                        return Err(OperatorError {
-                            message: format!(
-                                "TD job {id} failed with status {status}: {}",
-                                message.trim()
-                            ),
-                            config_error: false,
-                            error: None,
-                        });
+                        let output = format!("{}\n{}", field("cmdout"), field("stderr"));
+                        return Err(OperatorError::runtime(format!(
+                            "TD job {id} failed with status {status}: {}",
+                            output.trim()
+                        )));
                     }
                     _ => {
                         if status != last_status {
@@ -791,12 +777,7 @@ fn csv_line(cells: impl Iterator<Item = String>) -> String {
 }
 
 /// `download_file`: the result as CSV with a header line, in the working directory.
-fn download(
-    ctx: &OperatorContext,
-    c: &Client,
-    id: &str,
-    file: &str,
-) -> Result<(), OperatorError> {
+fn download(ctx: &OperatorContext, c: &Client, id: &str, file: &str) -> Result<(), OperatorError> {
     use std::io::Write;
     let path = project_file(ctx, file)?;
     let columns = column_names(ctx, c, id)?;
@@ -910,11 +891,12 @@ fn insert_command_statement(command: &str, original: &str) -> String {
     let lead = original
         .find(|c| !matches!(c, '\r' | '\n' | '\t'))
         .unwrap_or(original.len());
-    if original[lead..].starts_with("--") && (lead == 0 || original.as_bytes()[lead - 1] == b'\n')
-    {
+    if original[lead..].starts_with("--") && (lead == 0 || original.as_bytes()[lead - 1] == b'\n') {
         let mut end = lead;
         loop {
-            let line_end = original[end..].find('\n').map_or(original.len(), |i| end + i);
+            let line_end = original[end..]
+                .find('\n')
+                .map_or(original.len(), |i| end + i);
             end = line_end;
             if original[end..].starts_with("\n--") {
                 end += 1;
@@ -923,7 +905,9 @@ fn insert_command_statement(command: &str, original: &str) -> String {
             break;
         }
         let head = &original[..end];
-        let rest = original[end..].strip_prefix('\n').unwrap_or(&original[end..]);
+        let rest = original[end..]
+            .strip_prefix('\n')
+            .unwrap_or(&original[end..]);
         if !rest.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
             return format!("{head}\n{command}\n{rest}");
         }
@@ -931,7 +915,7 @@ fn insert_command_statement(command: &str, original: &str) -> String {
     format!("{command}\n{original}")
 }
 
-/// digdag's `wrapStmtWithComment`.
+/// digdag's `wrapStmtWithComment` (the workflow is the first part of the task name).
 fn wrap_with_comment(ctx: &OperatorContext, stmt: &str) -> String {
     let text = |k: &str| {
         ctx.config
@@ -946,12 +930,9 @@ fn wrap_with_comment(ctx: &OperatorContext, stmt: &str) -> String {
         .next()
         .unwrap_or("")
         .to_string();
-    let project = crate::load::normalize_path(&ctx.project_root)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // `digdag run` stores the project as "default".
     format!(
-        "-- project_id: {}\n-- project_name: {project}\n-- workflow_name: {workflow}\n-- session_id: {}\n-- attempt_id: {}\n-- task_name: {}\n{stmt}",
+        "-- project_id: {}\n-- project_name: default\n-- workflow_name: {workflow}\n-- session_id: {}\n-- attempt_id: {}\n-- task_name: {}\n{stmt}",
         text("project_id"),
         text("session_id"),
         text("attempt_id"),
@@ -1046,7 +1027,11 @@ pub(super) fn td(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
         Some(v) => {
             let o = parse_nested(v, "result_settings").map_err(OperatorError::config)?;
             let json = obj(o).to_json();
-            Some(ctx.secrets.substitute(&json).map_err(OperatorError::config)?)
+            Some(
+                ctx.secrets
+                    .substitute(&json)
+                    .map_err(OperatorError::config)?,
+            )
         }
         None => None,
     };
@@ -1067,7 +1052,9 @@ pub(super) fn td(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
         }
     }
     let stmt = match (&insert_into, &create_table, opts.engine.as_str()) {
-        (Some(t), _, "presto") => insert_command_statement(&format!("INSERT INTO {}", t.presto()), &query),
+        (Some(t), _, "presto") => {
+            insert_command_statement(&format!("INSERT INTO {}", t.presto()), &query)
+        }
         (_, Some(t), "presto") => {
             let name = t.presto();
             insert_command_statement(
@@ -1095,7 +1082,9 @@ pub(super) fn td(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     if let Some(s) = result_settings {
         extra.push(("result_connection_settings".to_string(), s));
     }
-    let id = run_job(ctx, &c, &|| issue_query(ctx, &c, &database, &opts, extra.clone(), &sql))?;
+    let id = run_job(ctx, &c, &|| {
+        issue_query(ctx, &c, &database, &opts, extra.clone(), &sql)
+    })?;
 
     let preview_job = if want_preview {
         match dest {
@@ -1111,7 +1100,9 @@ pub(super) fn td(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
                     "-- preview results of job id {id}\nSELECT * FROM {} LIMIT 20",
                     t.presto()
                 );
-                match run_job(ctx, &c, &|| issue_query(ctx, &c, &database, &preview_opts, Vec::new(), &q)) {
+                match run_job(ctx, &c, &|| {
+                    issue_query(ctx, &c, &database, &preview_opts, Vec::new(), &q)
+                }) {
                     Ok(pid) => Some((pid, format!("table {t}"))),
                     Err(e) => {
                         (ctx.log)(&format!(
@@ -1288,12 +1279,22 @@ pub(super) fn td_ddl(ctx: &OperatorContext) -> Result<TaskResult, OperatorError>
     for d in drop_databases.iter().chain(&empty_databases) {
         (ctx.log)(&format!("Deleting TD database {d}"));
         validate_name(d, "Database")?;
-        c.post_ignoring(ctx, &format!("/v3/database/delete/{}", seg(d)), Vec::new(), 404)?;
+        c.post_ignoring(
+            ctx,
+            &format!("/v3/database/delete/{}", seg(d)),
+            Vec::new(),
+            404,
+        )?;
     }
     for d in create_databases.iter().chain(&empty_databases) {
         (ctx.log)(&format!("Creating TD database {d}"));
         validate_name(d, "Database")?;
-        c.post_ignoring(ctx, &format!("/v3/database/create/{}", seg(d)), Vec::new(), 409)?;
+        c.post_ignoring(
+            ctx,
+            &format!("/v3/database/create/{}", seg(d)),
+            Vec::new(),
+            409,
+        )?;
     }
     for t in drop_tables.iter().chain(&empty_tables) {
         let db = t.db_or(&database);
@@ -1316,7 +1317,12 @@ pub(super) fn td_ddl(ctx: &OperatorContext) -> Result<TaskResult, OperatorError>
         validate_name(to, "Table")?;
         c.post_ignoring(
             ctx,
-            &format!("/v3/table/rename/{}/{}/{}", seg(db), seg(&from.table), seg(to)),
+            &format!(
+                "/v3/table/rename/{}/{}/{}",
+                seg(db),
+                seg(&from.table),
+                seg(to)
+            ),
             vec![("overwrite".into(), "true".into())],
             404,
         )?;
@@ -1371,7 +1377,9 @@ pub(super) fn td_for_each(ctx: &OperatorContext) -> Result<TaskResult, OperatorE
     };
     let database = database(ctx)?;
     let c = Client::from_ctx(ctx)?;
-    let id = run_job(ctx, &c, &|| issue_query(ctx, &c, &database, &opts, Vec::new(), &query))?;
+    let id = run_job(ctx, &c, &|| {
+        issue_query(ctx, &c, &database, &opts, Vec::new(), &query)
+    })?;
     let columns = column_names(ctx, &c, &id)?;
     let mut rows: Vec<Object> = Vec::new();
     read_results(&c, &id, &mut |values| {
@@ -1456,7 +1464,9 @@ pub(super) fn td_wait(ctx: &OperatorContext) -> Result<TaskResult, OperatorError
     let database = database(ctx)?;
     let c = Client::from_ctx(ctx)?;
     loop {
-        let id = run_job(ctx, &c, &|| issue_query(ctx, &c, &database, &opts, Vec::new(), &query))?;
+        let id = run_job(ctx, &c, &|| {
+            issue_query(ctx, &c, &database, &opts, Vec::new(), &query)
+        })?;
         let need = usize::try_from(rows).unwrap_or(0);
         let mut n = 0usize;
         let found = read_results(&c, &id, &mut |_| {
@@ -1492,7 +1502,9 @@ pub(super) fn td_wait_table(ctx: &OperatorContext) -> Result<TaskResult, Operato
             if rows <= 0 {
                 return Ok(TaskResult::default());
             }
-            let id = run_job(ctx, &c, &|| issue_query(ctx, &c, &database, &opts, Vec::new(), &query))?;
+            let id = run_job(ctx, &c, &|| {
+                issue_query(ctx, &c, &database, &opts, Vec::new(), &query)
+            })?;
             let first = first_rows(&c, &id, 1)?;
             let Some(row) = first.first() else {
                 return Err(OperatorError::runtime(format!(
@@ -1696,7 +1708,9 @@ fn resolve_secrets(ctx: &OperatorContext, v: &Value) -> Result<Value, OperatorEr
 
 /// digdag's `yyyy-MM-dd HH:mm:ss[ Z]` (in `timezone`) or epoch seconds.
 fn export_time(ctx: &OperatorContext, key: &str) -> Result<i64, OperatorError> {
-    let v = p(ctx, key).filter(|v| !v.is_null()).ok_or_else(|| missing(key))?;
+    let v = p(ctx, key)
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| missing(key))?;
     if let Some(n) = crate::plan::expand::as_long(v) {
         return Ok(n);
     }
@@ -1819,13 +1833,9 @@ pub(super) fn td_result_export(ctx: &OperatorContext) -> Result<TaskResult, Oper
     ];
     let path = format!("/v3/job/result_export/{}", seg(&job_id));
     let id = run_job(ctx, &c, &|| {
-        let id = submit(
-            ctx,
-            &c,
-            &path,
-            &|_| Body::Form(params.clone()),
-            &|v| job_id_of(v, "job_id"),
-        )?;
+        let id = submit(ctx, &c, &path, &|_| Body::Form(params.clone()), &|v| {
+            job_id_of(v, "job_id")
+        })?;
         (ctx.log)(&format!("Started result export job id={id}"));
         Ok(id)
     })?;
@@ -1835,7 +1845,9 @@ pub(super) fn td_result_export(ctx: &OperatorContext) -> Result<TaskResult, Oper
 /// digdag's `TimestampParam`: epoch seconds, an instant with an offset, or a local
 /// date-time in `timezone`.
 fn timestamp_param(ctx: &OperatorContext, key: &str) -> Result<i64, OperatorError> {
-    let v = p(ctx, key).filter(|v| !v.is_null()).ok_or_else(|| missing(key))?;
+    let v = p(ctx, key)
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| missing(key))?;
     if let Some(n) = crate::plan::expand::as_long(v) {
         return Ok(n);
     }
@@ -1911,7 +1923,16 @@ mod tests {
             fake.endpoint(),
             if extra.is_empty() { "" } else { ", " }
         );
-        let (c, log) = ctx(op, &config, &[("td.apikey", KEY), ("aws.access_key_id", "AK"), ("aws.secret_access_key", "SK")], root);
+        let (c, log) = ctx(
+            op,
+            &config,
+            &[
+                ("td.apikey", KEY),
+                ("aws.access_key_id", "AK"),
+                ("aws.secret_access_key", "SK"),
+            ],
+            root,
+        );
         let r = f(&c);
         let log = log.lock().unwrap().clone();
         (r, log)
@@ -1922,7 +1943,10 @@ mod tests {
     }
 
     fn param<'a>(job: &'a super::super::test_server::TdJob, k: &str) -> Option<&'a str> {
-        job.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+        job.params
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
     }
 
     #[test]
@@ -1955,17 +1979,22 @@ mod tests {
         assert_eq!(r.reset_store, ["td.last_results"]);
         let jobs = fake.jobs();
         assert_eq!(jobs.len(), 1);
-        assert_eq!((jobs[0].kind.as_str(), jobs[0].database.as_str()), ("presto", "www"));
-        let project = root.file_name().unwrap().to_string_lossy();
+        assert_eq!(
+            (jobs[0].kind.as_str(), jobs[0].database.as_str()),
+            ("presto", "www")
+        );
         assert_eq!(
             jobs[0].query,
-            format!("-- project_id: 1\n-- project_name: {project}\n-- workflow_name: wf\n-- session_id: 1\n-- attempt_id: 1\n-- task_name: +wf+task\nselect count(*) as cnt, name from t\nwhere d = '2026-12-01'\n")
+            format!("-- project_id: 1\n-- project_name: default\n-- workflow_name: wf\n-- session_id: 1\n-- attempt_id: 1\n-- task_name: +wf+task\nselect count(*) as cnt, name from t\nwhere d = '2026-12-01'\n")
         );
         assert_eq!(param(&jobs[0], "priority"), Some("1"));
         assert_eq!(param(&jobs[0], "retry_limit"), Some("0"));
         assert_eq!(param(&jobs[0], "scheduled_time"), Some("1796112000"));
         assert!(param(&jobs[0], "domain_key").is_some_and(|k| k.len() == 36));
-        assert!(log.contains(&"Started presto job id=1000:".to_string()), "{log:?}");
+        assert!(
+            log.contains(&"Started presto job id=1000:".to_string()),
+            "{log:?}"
+        );
     }
 
     #[test]
@@ -1997,8 +2026,18 @@ mod tests {
         );
         r.unwrap();
         let jobs = fake.jobs();
-        let body = |i: usize| jobs[i].query.split("-- task_name: +wf+task\n").nth(1).unwrap().to_string();
-        assert_eq!(body(0), "-- my report\nINSERT INTO \"other\".\"sums\"\nselect 1");
+        let body = |i: usize| {
+            jobs[i]
+                .query
+                .split("-- task_name: +wf+task\n")
+                .nth(1)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            body(0),
+            "-- my report\nINSERT INTO \"other\".\"sums\"\nselect 1"
+        );
         assert_eq!(body(1), "select 1\nINSERT OVERWRITE TABLE `daily`\nfrom t");
         assert_eq!(jobs[1].kind, "hive");
         assert_eq!(param(&jobs[1], "pool_name"), Some("poc"));
@@ -2020,7 +2059,13 @@ mod tests {
             r.unwrap_err().message,
             "Setting both insert_into and create_table is invalid"
         );
-        let (r, _) = run(td, "td", &fake, &root, r#""query": "select 1", "engine": "spark""#);
+        let (r, _) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "select 1", "engine": "spark""#,
+        );
         assert_eq!(
             r.unwrap_err().message,
             "Unknown 'engine:' option (available options are: hive and presto): spark"
@@ -2033,7 +2078,10 @@ mod tests {
         fake.add_result(
             "select",
             r#"[["id","bigint"],["note","varchar"],["score","double"]]"#,
-            &[r#"[1,"plain",0.5]"#, r#"[2,"has, comma and \"quote\"",null]"#],
+            &[
+                r#"[1,"plain",0.5]"#,
+                r#"[2,"has, comma and \"quote\"",null]"#,
+            ],
         );
         let root = temp_project("td-download");
         let (r, log) = run(
@@ -2048,10 +2096,17 @@ mod tests {
             std::fs::read_to_string(root.join("out/result.csv")).unwrap(),
             "id,note,score\r\n1,plain,0.5\r\n2,\"has, comma and \"\"quote\"\"\",\r\n"
         );
-        let at = log.iter().position(|l| l == "preview of job id 1000:").unwrap();
+        let at = log
+            .iter()
+            .position(|l| l == "preview of job id 1000:")
+            .unwrap();
         assert_eq!(
             log[at + 1..at + 4],
-            ["id,note,score", "1,plain,0.5", "2,\"has, comma and \"\"quote\"\"\","]
+            [
+                "id,note,score",
+                "1,plain,0.5",
+                "2,\"has, comma and \"\"quote\"\"\","
+            ]
         );
     }
 
@@ -2066,7 +2121,10 @@ mod tests {
             e.message,
             "TD job 1000 failed with status error: Query failed: line 1:1: mismatched input 'FAIL'\nerror at FAIL"
         );
-        assert!(log.contains(&"error at FAIL".to_string()));
+        assert!(
+            log.iter().all(|l| l != "error at FAIL"),
+            "the output is in the message only"
+        );
     }
 
     #[test]
@@ -2075,7 +2133,10 @@ mod tests {
         fake.with(|s| s.running_polls = 1);
         let root = temp_project("td-poll");
         let (r, log) = run(td, "td", &fake, &root, r#""query": "select 1""#);
-        assert_eq!(store(&r.unwrap()), r#"{"td":{"last_job_id":"1000","last_job":{"id":"1000","num_records":0}}}"#);
+        assert_eq!(
+            store(&r.unwrap()),
+            r#"{"td":{"last_job_id":"1000","last_job":{"id":"1000","num_records":0}}}"#
+        );
         assert!(log.contains(&"job 1000: running".to_string()), "{log:?}");
         assert_eq!(fake.jobs()[0].polls, 2);
     }
@@ -2088,7 +2149,9 @@ mod tests {
         let (r, log) = run(td, "td", &fake, &root, r#""query": "select 1""#);
         r.unwrap();
         assert_eq!(fake.jobs().len(), 1, "one job, though submitted twice");
-        assert!(log.iter().any(|l| l.contains("500 Internal Server Error") && l.contains("retrying")));
+        assert!(log
+            .iter()
+            .any(|l| l.contains("500 Internal Server Error") && l.contains("retrying")));
     }
 
     #[test]
@@ -2099,11 +2162,19 @@ mod tests {
         let e = r.unwrap_err();
         assert!(e.config_error);
         assert!(
-            e.message.starts_with("TD API request failed: POST /v3/job/issue/presto/www: 401 Unauthorized"),
+            e.message.starts_with(
+                "TD API request failed: POST /v3/job/issue/presto/www: 401 Unauthorized"
+            ),
             "{}",
             e.message
         );
-        let (r, _) = run(td, "td", &fake, &root, r#""query": "select 1", "database": " ""#);
+        let (r, _) = run(
+            td,
+            "td",
+            &fake,
+            &root,
+            r#""query": "select 1", "database": " ""#,
+        );
         assert_eq!(r.unwrap_err().message, "Parameter 'database' is empty");
         let (r, _) = run(td, "td", &fake, &root, r#""_command": "missing.sql""#);
         assert!(r.unwrap_err().message.starts_with("File not found: "));
@@ -2114,7 +2185,11 @@ mod tests {
         let fake = FakeTd::start(KEY);
         fake.with(|s| {
             s.databases = vec!["www".into(), "old_db".into()];
-            s.tables = vec!["www.keep".into(), "www.stale".into(), "www.tmp_daily".into()];
+            s.tables = vec![
+                "www.keep".into(),
+                "www.stale".into(),
+                "www.tmp_daily".into(),
+            ];
         });
         let root = temp_project("td-ddl");
         let (r, log) = run(
@@ -2127,9 +2202,14 @@ mod tests {
                "empty_tables": ["keep"], "rename_tables": [{"from": "tmp_daily", "to": "daily"}]"#,
         );
         assert_eq!(store(&r.unwrap()), "{}");
-        let (dbs, tables) = fake.with(|s| (s.databases.clone(), s.tables.clone())).unwrap();
+        let (dbs, tables) = fake
+            .with(|s| (s.databases.clone(), s.tables.clone()))
+            .unwrap();
         assert_eq!(dbs, ["www", "new_db"]);
-        assert_eq!(tables, ["www.daily", "www.fresh", "new_db.remote", "www.keep"]);
+        assert_eq!(
+            tables,
+            ["www.daily", "www.fresh", "new_db.remote", "www.keep"]
+        );
         assert_eq!(
             log,
             [
@@ -2144,11 +2224,35 @@ mod tests {
                 "Renaming TD table www.tmp_daily -> daily",
             ]
         );
-        let (r, _) = run(td_ddl, "td_ddl", &fake, &root, r#""rename_tables": [{"from": "nope", "to": "x_y"}]"#);
-        assert_eq!(r.unwrap_err().message, "Renaming table www.nope doesn't exist");
-        let (r, _) = run(td_ddl, "td_ddl", &fake, &root, r#""rename_tables": [{"from": "a", "to": "db.b"}]"#);
-        assert_eq!(r.unwrap_err().message, "'to' option of rename_tables can't include database name");
-        let (r, _) = run(td_ddl, "td_ddl", &fake, &root, r#""create_tables": ["Bad-Name"]"#);
+        let (r, _) = run(
+            td_ddl,
+            "td_ddl",
+            &fake,
+            &root,
+            r#""rename_tables": [{"from": "nope", "to": "x_y"}]"#,
+        );
+        assert_eq!(
+            r.unwrap_err().message,
+            "Renaming table www.nope doesn't exist"
+        );
+        let (r, _) = run(
+            td_ddl,
+            "td_ddl",
+            &fake,
+            &root,
+            r#""rename_tables": [{"from": "a", "to": "db.b"}]"#,
+        );
+        assert_eq!(
+            r.unwrap_err().message,
+            "'to' option of rename_tables can't include database name"
+        );
+        let (r, _) = run(
+            td_ddl,
+            "td_ddl",
+            &fake,
+            &root,
+            r#""create_tables": ["Bad-Name"]"#,
+        );
         assert_eq!(
             r.unwrap_err().message,
             "Table name must follow this pattern ^([a-z0-9_]+)$: Bad-Name"
@@ -2158,7 +2262,11 @@ mod tests {
     #[test]
     fn td_for_each_makes_one_subtask_per_row() {
         let fake = FakeTd::start(KEY);
-        fake.add_result("select name", r#"[["name","varchar"],["n","bigint"]]"#, &[r#"["a",1]"#, r#"["b",2]"#]);
+        fake.add_result(
+            "select name",
+            r#"[["name","varchar"],["n","bigint"]]"#,
+            &[r#"["a",1]"#, r#"["b",2]"#],
+        );
         let root = temp_project("td-for-each");
         let (r, _) = run(
             td_for_each,
@@ -2174,8 +2282,17 @@ mod tests {
             r#"{"+td-for-each-0":{"echo>":"${td.each.name}","_export":{"x":1,"td":{"each":{"name":"a","n":1}}}},"+td-for-each-1":{"echo>":"${td.each.name}","_export":{"x":1,"td":{"each":{"name":"b","n":2}}}},"_parallel":true}"#
         );
         assert!(store(&r).contains(r#""last_job_id":"1000""#));
-        let (r, _) = run(td_for_each, "td_for_each", &fake, &root, r#""query": "select 1""#);
-        assert_eq!(r.unwrap_err().message, "Parameter '_do' is required but not set");
+        let (r, _) = run(
+            td_for_each,
+            "td_for_each",
+            &fake,
+            &root,
+            r#""query": "select 1""#,
+        );
+        assert_eq!(
+            r.unwrap_err().message,
+            "Parameter '_do' is required but not set"
+        );
     }
 
     #[test]
@@ -2183,7 +2300,13 @@ mod tests {
         let fake = FakeTd::start(KEY);
         fake.add_result("daily_report", r#"[["n","bigint"]]"#, &["[9]"]);
         let root = temp_project("td-run");
-        let (r, _) = run(td_run, "td_run", &fake, &root, r#""_command": "daily_report", "store_last_results": true"#);
+        let (r, _) = run(
+            td_run,
+            "td_run",
+            &fake,
+            &root,
+            r#""_command": "daily_report", "store_last_results": true"#,
+        );
         assert_eq!(
             store(&r.unwrap()),
             r#"{"td":{"last_results":{"n":9},"last_job_id":"1000","last_job":{"id":"1000","num_records":1}}}"#
@@ -2192,7 +2315,13 @@ mod tests {
         r.unwrap();
         let jobs = fake.jobs();
         assert_eq!(jobs[1].query, "saved query 42");
-        assert!(jobs[1].json.contains(r#""scheduled_time":"2026-12-01T08:00:00Z""#), "{}", jobs[1].json);
+        assert!(
+            jobs[1]
+                .json
+                .contains(r#""scheduled_time":"2026-12-01T08:00:00Z""#),
+            "{}",
+            jobs[1].json
+        );
         let (r, _) = run(td_run, "td_run", &fake, &root, r#""_command": [1]"#);
         assert_eq!(r.unwrap_err().message, "Invalid saved query reference: [1]");
     }
@@ -2207,16 +2336,43 @@ mod tests {
             s.tables = vec!["www.events".into()];
         });
         let root = temp_project("td-wait");
-        let (r, _) = run(td_wait, "td_wait", &fake, &root, r#""query": "select 1 from ready""#);
+        let (r, _) = run(
+            td_wait,
+            "td_wait",
+            &fake,
+            &root,
+            r#""query": "select 1 from ready""#,
+        );
         assert_eq!(store(&r.unwrap()), "{}");
-        let (r, _) = run(td_wait_table, "td_wait_table", &fake, &root, r#""_command": "events""#);
+        let (r, _) = run(
+            td_wait_table,
+            "td_wait_table",
+            &fake,
+            &root,
+            r#""_command": "events""#,
+        );
         r.unwrap();
-        let (r, _) = run(td_wait_table, "td_wait_table", &fake, &root, r#""_command": "www.events", "rows": 5"#);
+        let (r, _) = run(
+            td_wait_table,
+            "td_wait_table",
+            &fake,
+            &root,
+            r#""_command": "www.events", "rows": 5"#,
+        );
         r.unwrap();
         let jobs = fake.jobs();
         assert_eq!(jobs.len(), 2);
-        assert_eq!(jobs[1].query, "select count(1) from \"www\".\"events\" limit 5");
-        let (r, _) = run(td_wait, "td_wait", &fake, &root, r#""query": "select 1", "interval": "10s""#);
+        assert_eq!(
+            jobs[1].query,
+            "select count(1) from \"www\".\"events\" limit 5"
+        );
+        let (r, _) = run(
+            td_wait,
+            "td_wait",
+            &fake,
+            &root,
+            r#""query": "select 1", "interval": "10s""#,
+        );
         assert_eq!(
             r.unwrap_err().message,
             "poll interval must be at least 30s and no greater than 2d"
@@ -2232,21 +2388,48 @@ mod tests {
             "in:\n  type: s3\n  bucket: b-${session_date}\n  secret_access_key: ${secret:aws.secret_access_key}\nout:\n  mode: append\n",
         )
         .unwrap();
-        let (r, _) = run(td_load, "td_load", &fake, &root, r#""_command": "load.yml", "table": "raw.events""#);
+        let (r, _) = run(
+            td_load,
+            "td_load",
+            &fake,
+            &root,
+            r#""_command": "load.yml", "table": "raw.events""#,
+        );
         assert!(store(&r.unwrap()).contains(r#""last_job_id":"1000""#));
-        let (r, _) = run(td_load, "td_load", &fake, &root, r#""name": "my_connector""#);
+        let (r, _) = run(
+            td_load,
+            "td_load",
+            &fake,
+            &root,
+            r#""name": "my_connector""#,
+        );
         r.unwrap();
         let jobs = fake.jobs();
-        assert_eq!((jobs[0].kind.as_str(), jobs[0].database.as_str()), ("bulkload", "raw"));
+        assert_eq!(
+            (jobs[0].kind.as_str(), jobs[0].database.as_str()),
+            ("bulkload", "raw")
+        );
         assert_eq!(param(&jobs[0], "table"), Some("events"));
         assert_eq!(
             jobs[0].json,
             r#"{"config":{"in":{"type":"s3","bucket":"b-2026-12-01","secret_access_key":"SK"},"out":{"mode":"append"}}}"#
         );
-        assert_eq!((jobs[1].kind.as_str(), jobs[1].query.as_str()), ("bulk_load_session", "my_connector"));
+        assert_eq!(
+            (jobs[1].kind.as_str(), jobs[1].query.as_str()),
+            ("bulk_load_session", "my_connector")
+        );
         assert!(jobs[1].json.contains(r#""scheduled_time":"1796112000""#));
-        let (r, _) = run(td_load, "td_load", &fake, &root, r#""name": "a", "config": {"in": {}}"#);
-        assert_eq!(r.unwrap_err().message, "The parameters config and name cannot both be set");
+        let (r, _) = run(
+            td_load,
+            "td_load",
+            &fake,
+            &root,
+            r#""name": "a", "config": {"in": {}}"#,
+        );
+        assert_eq!(
+            r.unwrap_err().message,
+            "The parameters config and name cannot both be set"
+        );
         let (r, _) = run(td_load, "td_load", &fake, &root, "");
         assert_eq!(r.unwrap_err().message, "No parameter is set");
     }
@@ -2289,8 +2472,14 @@ mod tests {
         assert_eq!(param(&jobs[0], "file_format"), Some("jsonl.gz"));
         assert_eq!(jobs[1].query, "export of 555");
         assert_eq!(param(&jobs[1], "result_connection_id"), Some("77"));
-        assert_eq!(param(&jobs[1], "result_connection_settings"), Some(r#"{"path":"/x"}"#));
-        assert_eq!((jobs[2].kind.as_str(), jobs[2].query.as_str()), ("partialdelete", "events"));
+        assert_eq!(
+            param(&jobs[1], "result_connection_settings"),
+            Some(r#"{"path":"/x"}"#)
+        );
+        assert_eq!(
+            (jobs[2].kind.as_str(), jobs[2].query.as_str()),
+            ("partialdelete", "events")
+        );
         assert_eq!(param(&jobs[2], "from"), Some("1767193200"));
         assert_eq!(param(&jobs[2], "to"), Some("1767312000"));
         let (r, _) = run(
@@ -2300,12 +2489,18 @@ mod tests {
             &root,
             r#""_command": "events", "from": 1767193230, "to": 1767312000"#,
         );
-        assert_eq!(r.unwrap_err().message, "'from' and 'to' parameters must be whole hours");
+        assert_eq!(
+            r.unwrap_err().message,
+            "'from' and 'to' parameters must be whole hours"
+        );
     }
 
     #[test]
     fn insert_command_statement_follows_digdag() {
-        assert_eq!(insert_command_statement("INSERT X", "select 1"), "INSERT X\nselect 1");
+        assert_eq!(
+            insert_command_statement("INSERT X", "select 1"),
+            "INSERT X\nselect 1"
+        );
         assert_eq!(
             insert_command_statement("INSERT X", "-- a\n-- b\nselect 1"),
             "-- a\n-- b\nINSERT X\nselect 1"
@@ -2316,7 +2511,10 @@ mod tests {
             "INSERT X\n-- a\nselect 1\nfrom t"
         );
         assert_eq!(
-            insert_command_statement("INSERT X", "with t as (select 1)\n--  DIGDAG_INSERT_LINE here\nselect * from t"),
+            insert_command_statement(
+                "INSERT X",
+                "with t as (select 1)\n--  DIGDAG_INSERT_LINE here\nselect * from t"
+            ),
             "with t as (select 1)\nINSERT X\nselect * from t"
         );
         assert_eq!(

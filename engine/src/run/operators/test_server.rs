@@ -411,10 +411,7 @@ fn serve_smtp(
             } else {
                 arg
             };
-            let parts: Vec<String> = b64_decode(&arg)
-                .split('\0')
-                .map(str::to_string)
-                .collect();
+            let parts: Vec<String> = b64_decode(&arg).split('\0').map(str::to_string).collect();
             mail.auth = Some(format!("PLAIN {}", parts[1..].join(" ")));
             "235 ok\r\n".into()
         } else if upper.starts_with("AUTH LOGIN") {
@@ -579,7 +576,10 @@ impl FakeTd {
 
     /// The jobs accepted so far.
     pub fn jobs(&self) -> Vec<TdJob> {
-        self.state.lock().map(|s| s.jobs.clone()).unwrap_or_default()
+        self.state
+            .lock()
+            .map(|s| s.jobs.clone())
+            .unwrap_or_default()
     }
 
     /// Changes the state.
@@ -619,8 +619,8 @@ fn td_new_job(st: &mut TdState, req: &Request, kind: &str, database: &str) -> St
 fn td_result_for<'a>(st: &'a TdState, job: &TdJob) -> Option<&'a TdResult> {
     st.results
         .iter()
-        .filter(|r| job.query.contains(&r.needle))
-        .last()
+        .rev()
+        .find(|r| job.query.contains(&r.needle))
 }
 
 fn td_route(st: &mut TdState, req: &Request) -> Response {
@@ -669,7 +669,10 @@ fn td_route(st: &mut TdState, req: &Request) -> Response {
             }
             Response::json(
                 200,
-                &format!(r#"{{"job":"{id}","job_id":"{id}","database":{}}}"#, json_str(db)),
+                &format!(
+                    r#"{{"job":"{id}","job_id":"{id}","database":{}}}"#,
+                    json_str(db)
+                ),
             )
         }
         ("GET", ["v3", "job", "status", id]) => {
@@ -685,10 +688,7 @@ fn td_route(st: &mut TdState, req: &Request) -> Response {
             } else {
                 "success"
             };
-            Response::json(
-                200,
-                &format!(r#"{{"job_id":"{id}","status":"{status}"}}"#),
-            )
+            Response::json(200, &format!(r#"{{"job_id":"{id}","status":"{status}"}}"#))
         }
         ("GET", ["v3", "job", "show", id]) => {
             let Some(job) = st.jobs.iter().find(|j| j.id == *id) else {
@@ -703,7 +703,11 @@ fn td_route(st: &mut TdState, req: &Request) -> Response {
                 &format!(
                     r#"{{"job_id":"{id}","status":"{}","hive_result_schema":{schema},"num_records":{n},"debug":{{"cmdout":{},"stderr":{}}}}}"#,
                     if failed { "error" } else { "success" },
-                    json_str(if failed { "Query failed: line 1:1: mismatched input 'FAIL'" } else { "started" }),
+                    json_str(if failed {
+                        "Query failed: line 1:1: mismatched input 'FAIL'"
+                    } else {
+                        "started"
+                    }),
                     json_str(if failed { "error at FAIL" } else { "" }),
                 ),
             )
@@ -729,7 +733,11 @@ fn td_route(st: &mut TdState, req: &Request) -> Response {
                 .collect();
             Response::json(
                 200,
-                &format!(r#"{{"database":{},"tables":[{}]}}"#, json_str(db), names.join(",")),
+                &format!(
+                    r#"{{"database":{},"tables":[{}]}}"#,
+                    json_str(db),
+                    names.join(",")
+                ),
             )
         }
         ("POST", ["v3", "table", "create", db, table, _]) => {
