@@ -368,9 +368,18 @@ impl Write for Stream {
     }
 }
 
+/// Extra trusted certificates for tests (a local TLS server's self-signed certificate).
+#[cfg(test)]
+static TEST_ROOTS: std::sync::Mutex<Vec<rustls::pki_types::CertificateDer<'static>>> =
+    std::sync::Mutex::new(Vec::new());
+
 fn tls_wrap(tcp: TcpStream, host: &str) -> Result<Stream, OperatorError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    #[cfg(test)]
+    for c in TEST_ROOTS.lock().map(|r| r.clone()).unwrap_or_default() {
+        let _ = roots.add(c);
+    }
     // The ring provider (as ureq uses it); its post-quantum key exchange is not needed here.
     #[allow(deprecated)]
     let provider = rustls::crypto::ring::default_provider();
@@ -767,6 +776,155 @@ mod tests {
         assert!(sink.commands().contains(&"STARTTLS".to_string()));
         send(r#", "tls": false"#).unwrap();
         assert_eq!(sink.mails().len(), 1);
+    }
+
+    /// A one-connection SMTP server that offers STARTTLS, upgrades with `cert`, then
+    /// takes one message (AUTH PLAIN offered only after the upgrade). Returns the port and
+    /// the commands it saw (TLS ones prefixed `tls:`).
+    fn tls_sink(
+        cert: rcgen::CertifiedKey,
+        implicit: bool,
+    ) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+        use std::io::{BufRead, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (tcp, _) = listener.accept().unwrap();
+            tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key_pair.serialize_der().into());
+            #[allow(deprecated)]
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let config = Arc::new(
+                rustls::ServerConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .unwrap()
+                    .with_no_client_auth()
+                    .with_single_cert(vec![cert.cert.der().clone()], key)
+                    .unwrap(),
+            );
+            let mut seen = Vec::new();
+            let upgrade = |tcp: TcpStream| {
+                let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+                Box::new(rustls::StreamOwned::new(conn, tcp))
+            };
+            let mut stream: Box<dyn ReadWrite> = if implicit {
+                upgrade(tcp)
+            } else {
+                let mut plain = BufReader::new(tcp);
+                plain.get_mut().write_all(b"220 tls-sink\r\n").unwrap();
+                loop {
+                    let mut l = String::new();
+                    plain.read_line(&mut l).unwrap();
+                    seen.push(l.trim_end().to_string());
+                    if l.starts_with("STARTTLS") {
+                        plain.get_mut().write_all(b"220 go\r\n").unwrap();
+                        break;
+                    }
+                    plain
+                        .get_mut()
+                        .write_all(b"250-tls-sink\r\n250 STARTTLS\r\n")
+                        .unwrap();
+                }
+                upgrade(plain.into_inner())
+            };
+            // An untrusted certificate fails the handshake here.
+            if implicit && stream.write_all(b"220 tls-sink\r\n").is_err() {
+                return seen;
+            }
+            let mut reader = BufReader::new(stream.as_mut());
+            let mut in_data = false;
+            loop {
+                let mut l = String::new();
+                if reader.read_line(&mut l).unwrap_or(0) == 0 {
+                    break;
+                }
+                let l = l.trim_end().to_string();
+                if in_data {
+                    if l == "." {
+                        in_data = false;
+                        reader.get_mut().write_all(b"250 queued\r\n").unwrap();
+                    }
+                    continue;
+                }
+                seen.push(format!("tls:{l}"));
+                let reply: &[u8] = if l.starts_with("EHLO") {
+                    b"250-tls-sink\r\n250 AUTH PLAIN\r\n"
+                } else if l.starts_with("AUTH") {
+                    b"235 ok\r\n"
+                } else if l == "DATA" {
+                    in_data = true;
+                    b"354 go\r\n"
+                } else if l == "QUIT" {
+                    reader.get_mut().write_all(b"221 bye\r\n").unwrap();
+                    break;
+                } else {
+                    b"250 ok\r\n"
+                };
+                reader.get_mut().write_all(reply).unwrap();
+            }
+            seen
+        });
+        (port, handle)
+    }
+
+    trait ReadWrite: Read + Write {}
+    impl<T: Read + Write> ReadWrite for T {}
+
+    #[test]
+    fn starttls_and_smtps_encrypt_the_session() {
+        let root = temp_project("mail-real-tls");
+        for implicit in [false, true] {
+            let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+            TEST_ROOTS.lock().unwrap().push(cert.cert.der().clone());
+            let (port, sink) = tls_sink(cert, implicit);
+            let (c, _) = ctx(
+                "mail",
+                &format!(
+                    r#"{{"body": "b", "subject": "s", "to": "a@x.org", "from": "f@x.org",
+                        "host": "localhost", "port": {port}, "ssl": {implicit}, "username": "u"}}"#
+                ),
+                &[("mail.password", "p")],
+                &root,
+            );
+            mail(&c).unwrap();
+            let seen = sink.join().unwrap();
+            let expected_auth = format!("tls:AUTH PLAIN {}", base64(b"\0u\0p"));
+            let mut expected: Vec<String> = if implicit {
+                vec![]
+            } else {
+                vec!["EHLO localhost".into(), "STARTTLS".into()]
+            };
+            expected.extend(
+                [
+                    "tls:EHLO localhost",
+                    &expected_auth,
+                    "tls:MAIL FROM:<f@x.org>",
+                    "tls:RCPT TO:<a@x.org>",
+                    "tls:DATA",
+                    "tls:QUIT",
+                ]
+                .map(String::from),
+            );
+            assert_eq!(seen, expected);
+        }
+        // Not trusted: the handshake fails on the certificate.
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let (port, _sink) = tls_sink(cert, true);
+        let (c, _) = ctx(
+            "mail",
+            &format!(
+                r#"{{"body": "b", "subject": "s", "to": "a@x.org", "from": "f@x.org",
+                    "host": "localhost", "port": {port}, "ssl": true}}"#
+            ),
+            &[],
+            &root,
+        );
+        let e = mail(&c).unwrap_err();
+        assert!(
+            e.message.contains("invalid peer certificate"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

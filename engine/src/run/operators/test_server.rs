@@ -204,6 +204,10 @@ fn serve_http(conn: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
+        // Servers ignore empty lines before a request line (RFC 9112 2.2).
+        if line.trim().is_empty() {
+            continue;
+        }
         let mut parts = line.split_whitespace();
         let method = parts.next().unwrap_or("").to_string();
         let target = parts.next().unwrap_or("").to_string();
