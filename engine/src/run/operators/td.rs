@@ -82,7 +82,7 @@ impl ApiError {
 impl From<ApiError> for OperatorError {
     fn from(e: ApiError) -> OperatorError {
         if matches!(e.status, Some(401 | 403)) {
-            OperatorError::config(format!("{} (check the td.apikey secret)", e.message))
+            OperatorError::runtime(format!("{} (check the td.apikey secret)", e.message))
         } else {
             OperatorError::runtime(e.message)
         }
@@ -2160,7 +2160,11 @@ mod tests {
         let root = temp_project("td-auth");
         let (r, _) = run(td, "td", &fake, &root, r#""query": "select 1""#);
         let e = r.unwrap_err();
-        assert!(e.config_error);
+        assert!(
+            e.message.ends_with("(check the td.apikey secret)"),
+            "{}",
+            e.message
+        );
         assert!(
             e.message.starts_with(
                 "TD API request failed: POST /v3/job/issue/presto/www: 401 Unauthorized"
