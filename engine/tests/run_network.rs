@@ -65,6 +65,7 @@ impl RunObserver for Trace {
             RunEvent::Succeeded { task, .. } => format!("ok {task}"),
             RunEvent::Resumed { task } => format!("resumed {task}"),
             RunEvent::Mocked { task } => format!("mocked {task}"),
+            RunEvent::Skipped { task } => format!("skipped {task}"),
             RunEvent::Failed { task, message, .. } => format!("FAILED {task}: {message}"),
             RunEvent::Retrying {
                 task,
