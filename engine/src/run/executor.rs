@@ -581,8 +581,8 @@ impl Executor<'_> {
         if r.store.is_empty() && r.reset_store.is_empty() {
             return;
         }
-        if !r.reset_store.is_empty() {
-            params.entries.retain(|e| !r.reset_store.contains(&e.key));
+        for key in &r.reset_store {
+            remove_path(params, key);
         }
         deep_merge(params, &r.store);
     }
@@ -694,9 +694,18 @@ impl Executor<'_> {
         let secrets = self.opts.secrets.clone();
         let log_tx = tx.clone();
         let log_secrets = secrets.clone();
+        let local = Object {
+            entries: config
+                .entries
+                .iter()
+                .filter(|e| def.local.get(&e.key).is_some())
+                .cloned()
+                .collect(),
+        };
         let ctx = OperatorContext {
             task_name: name,
             operator: op,
+            local,
             config,
             project_root: self.opts.project_root.clone(),
             tmp_dir: self.tmp_dir.clone(),
@@ -897,6 +906,23 @@ impl Executor<'_> {
     }
 }
 
+/// Removes `a.b.c` (a dotted path of nested objects, as operators name reset stores such as
+/// `td.last_results`) from `params`.
+fn remove_path(params: &mut Object, path: &str) {
+    if let Some(i) = params.position(path) {
+        params.entries.remove(i);
+        return;
+    }
+    let Some((head, rest)) = path.split_once('.') else {
+        return;
+    };
+    if let Some(i) = params.position(head) {
+        if let ValueKind::Object(inner) = &mut params.entries[i].value.kind {
+            remove_path(inner, rest);
+        }
+    }
+}
+
 enum Started {
     Async,
     Done(Result<TaskResult, OperatorError>),
@@ -904,4 +930,29 @@ enum Started {
 
 fn scaled(d: Duration, opts: &RunOptions) -> Duration {
     d.mul_f64(opts.retry_interval_scale.max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::json::parse_json;
+
+    #[test]
+    fn reset_store_removes_dotted_paths() {
+        let mut o = parse_json(
+            r#"{"td": {"last_results": {"a": 1}, "last_job_id": 3}, "x": 1, "a.b": 2}"#,
+            runtime_span(),
+        )
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone();
+        remove_path(&mut o, "td.last_results");
+        remove_path(&mut o, "a.b");
+        remove_path(&mut o, "nope.deeper");
+        assert_eq!(
+            Value::new(ValueKind::Object(o), runtime_span()).to_json(),
+            r#"{"td":{"last_job_id":3},"x":1}"#
+        );
+    }
 }

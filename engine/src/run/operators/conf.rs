@@ -211,6 +211,7 @@ pub(crate) fn form_body(pairs: &[(String, String)]) -> String {
 pub(crate) mod testing {
     use super::super::OperatorContext;
     use crate::load::json::parse_json;
+    use crate::load::Object;
     use crate::run::params::runtime_span;
     use crate::run::Secrets;
     use std::path::Path;
@@ -234,6 +235,16 @@ pub(crate) mod testing {
         let ctx = OperatorContext {
             task_name: "+wf+task".into(),
             operator: operator.into(),
+            // Test configs put inherited keys first, then `task_name`, then the task's own
+            // keys (the executor's order).
+            local: Object {
+                entries: config
+                    .entries
+                    .iter()
+                    .skip(config.position("task_name").map_or(0, |i| i + 1))
+                    .cloned()
+                    .collect(),
+            },
             config,
             project_root: root.to_path_buf(),
             tmp_dir: root.join(".wf/tmp"),

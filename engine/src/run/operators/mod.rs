@@ -75,6 +75,9 @@ pub struct OperatorContext {
     pub operator: String,
     /// The task's parameters after template evaluation, with `_command` set.
     pub config: Object,
+    /// The keys written in the task's own body (after evaluation), without inherited ones
+    /// (what `param_set>` stores, what digdag's "unused parameter" warning looks at).
+    pub local: Object,
     /// The project directory.
     pub project_root: PathBuf,
     /// Where to keep temporary files (`<project>/.wf/tmp`).

@@ -46,13 +46,12 @@ fn open(project_root: &Path) -> Result<Connection, OperatorError> {
 /// executor appends the task's keys that no outer scope defines after `task_name` (the last
 /// built-in), so those are taken. A task key that shadows an exported or built-in
 /// parameter of the same name stays at that parameter's place and is not seen here.
+/// The task's own keys (not inherited ones), without directives and the operator key.
 fn local_params(ctx: &OperatorContext) -> Object {
-    let start = ctx
-        .config
-        .position("task_name")
-        .map_or(ctx.config.len(), |i| i + 1);
     Object {
-        entries: ctx.config.entries[start..]
+        entries: ctx
+            .local
+            .entries
             .iter()
             .filter(|e| !e.key.starts_with('_') && !e.key.ends_with('>'))
             .cloned()
