@@ -60,7 +60,8 @@ pub struct PlanArgs {
     #[arg(long)]
     simulate: bool,
     /// With `--simulate`: a YAML or JSON map of task name (or name suffix such as `+load`)
-    /// to duration units; `default: N` for the others.
+    /// to duration units; `default: N` for the others. `history`: the milliseconds each
+    /// task took in the last successful `wf run` (others: the median).
     #[arg(long, value_name = "FILE")]
     durations: Option<PathBuf>,
     /// With `--simulate`: at most this many operator tasks at once (like `digdag run
@@ -137,6 +138,28 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     let durations = match &args.durations {
+        Some(file) if file.as_os_str() == "history" => {
+            let root = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+            if !wf_engine::run::history::history_path(&root).is_file() {
+                return Err(format!(
+                    "--durations history: no run history in {} (`wf run` writes it)",
+                    root.display()
+                ));
+            }
+            let h = wf_engine::run::history::History::open(&root)?;
+            let name = wf_engine::check::workflow_name(&root, &path);
+            let measured = h.last_durations(&name)?;
+            if measured.is_empty() {
+                return Err(format!(
+                    "--durations history: no successful task of {name} in the run history"
+                ));
+            }
+            // Tasks that never ran get the median of the measured ones.
+            let mut ms: Vec<u64> = measured.iter().map(|(_, d)| *d).collect();
+            ms.sort_unstable();
+            let median = ms[ms.len() / 2];
+            Some(Durations::new(measured, median))
+        }
         Some(file) => {
             let text =
                 std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;

@@ -73,6 +73,11 @@ impl Default for Durations {
 }
 
 impl Durations {
+    /// Durations for task names (suffix patterns, as in the file) and a default.
+    pub fn new(entries: Vec<(String, u64)>, default: u64) -> Durations {
+        Durations { entries, default }
+    }
+
     /// Parses the file text; errors name the line.
     pub fn parse(text: &str) -> Result<Durations, String> {
         let fs = crate::load::MemoryFileSystem::new();
