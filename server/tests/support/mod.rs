@@ -80,6 +80,15 @@ pub struct TestClient {
 impl TestClient {
     /// Starts a server whose "disk" is `disk`, and initializes it with `capabilities`.
     pub async fn start_with(disk: MemoryFileSystem, capabilities: Value) -> (TestClient, Value) {
+        TestClient::start_with_options(disk, capabilities, Value::Null).await
+    }
+
+    /// Like [`TestClient::start_with`], with `initializationOptions`.
+    pub async fn start_with_options(
+        disk: MemoryFileSystem,
+        capabilities: Value,
+        options: Value,
+    ) -> (TestClient, Value) {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         tokio::spawn(wf_server::serve(server_read, server_write, Arc::new(disk)));
@@ -93,7 +102,8 @@ impl TestClient {
         let init = client
             .request(
                 "initialize",
-                json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+                json!({ "processId": null, "rootUri": null, "capabilities": capabilities,
+                        "initializationOptions": options }),
             )
             .await;
         client.notify("initialized", json!({})).await;
@@ -235,6 +245,18 @@ impl TestClient {
                     "position": { "line": line, "character": col } }),
         )
         .await
+    }
+
+    /// Sends a request about the fixture's cursor: `textDocument` and `position`, plus the
+    /// fields of `extra`.
+    pub async fn at_cursor(&mut self, method: &str, fixture: &Fixture, extra: Value) -> Value {
+        let (path, line, col) = fixture.cursor.clone().expect("fixture has a $0 cursor");
+        let mut params = json!({ "textDocument": { "uri": uri(&path) },
+                                 "position": { "line": line, "character": col } });
+        if let (Some(p), Value::Object(more)) = (params.as_object_mut(), extra) {
+            p.extend(more);
+        }
+        self.request(method, params).await
     }
 
     /// Shuts the server down; returns the messages that arrived before the shutdown reply.
