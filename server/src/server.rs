@@ -8,6 +8,7 @@
 //! the published diagnostics always belong to the latest text.
 
 use crate::convert;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +22,13 @@ use wf_engine::load::FileSystem;
 /// Largest document analyzed, in bytes. Larger documents are kept (edits still apply) but get
 /// no diagnostics, outline or navigation.
 pub const MAX_DOCUMENT_BYTES: usize = 2 << 20;
+
+/// The parameters of `wf/documentText`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DocumentTextParams {
+    text_document: TextDocumentIdentifier,
+}
 
 /// Most symbols one `workspace/symbol` reply lists.
 const MAX_WORKSPACE_SYMBOLS: usize = 1_000;
@@ -372,6 +380,19 @@ impl Backend {
     /// The reply to a message that was not valid JSON-RPC (see `transport`).
     pub(crate) async fn invalid_request(&self) -> Result<()> {
         Err(Error::invalid_request())
+    }
+
+    /// `wf/documentText` (`{"textDocument": {"uri"}}`): the text and version of an open
+    /// document as the server holds it, for checking an editor's edits against the server.
+    pub(crate) async fn document_text(&self, params: DocumentTextParams) -> Result<Value> {
+        let path = convert::path_of(&params.text_document.uri)
+            .ok_or_else(|| Error::invalid_params("not a file: URI"))?;
+        let st = self.shared.state();
+        let doc = st
+            .docs
+            .get(&path)
+            .ok_or_else(|| Error::invalid_params("the document is not open"))?;
+        Ok(serde_json::json!({ "version": doc.version, "text": &*doc.text }))
     }
 
     /// The capabilities this server offers; pull diagnostics only to a client that supports
