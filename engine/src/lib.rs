@@ -9,6 +9,7 @@ pub mod ide;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod run;
 pub mod schedule;
 pub mod schema;
 pub mod scope;

@@ -9,6 +9,7 @@
 pub mod config;
 mod convert;
 mod include;
+pub mod json;
 pub mod project;
 pub mod scalar;
 pub mod value;

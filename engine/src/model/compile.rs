@@ -177,6 +177,25 @@ pub fn compile_workflow_for(
     }
 }
 
+/// Compiles one task body the way digdag compiles the subtask configs that operators generate
+/// at run time (`^sub`, `^check`, `^error`, loop children): `full_name` is the task's full
+/// name, `value` its body. Problems are reported to `diagnostics`.
+pub fn compile_task(
+    name: &str,
+    full_name: &str,
+    value: &Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Task {
+    let mut c = Compiler { diagnostics };
+    c.task(
+        name,
+        full_name,
+        value.span,
+        value,
+        Some(&Parallel::Sequential),
+    )
+}
+
 struct Compiler<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -305,6 +324,14 @@ impl Compiler<'_> {
             options,
             params,
             directive_keys,
+            local: Object {
+                entries: body
+                    .entries
+                    .iter()
+                    .filter(|e| !e.key.starts_with('+') && e.key != "_export")
+                    .cloned()
+                    .collect(),
+            },
             children: Vec::new(),
         };
         if task.options.disabled {

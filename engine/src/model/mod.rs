@@ -6,9 +6,9 @@ mod compile;
 pub mod names;
 pub mod timezone;
 
-pub use compile::{compile_workflow, compile_workflow_for};
+pub use compile::{compile_task, compile_workflow, compile_workflow_for};
 
-use crate::load::Value;
+use crate::load::{Object, Value};
 use crate::source::{FileId, Span};
 
 /// One workflow (a top-level `.dig` file, or a `call>` target).
@@ -43,6 +43,9 @@ pub struct Task {
     pub params: Vec<crate::load::Entry>,
     /// Every `_key` written in the body (directives, and typos of them), with its span.
     pub directive_keys: Vec<(String, Span)>,
+    /// The task's own config as digdag keeps it for run time: every key of the body except
+    /// `+child` tasks and `_export`, in order (operator keys, parameters, directives).
+    pub local: Object,
     /// Child tasks in order (empty for operator tasks).
     pub children: Vec<Task>,
 }

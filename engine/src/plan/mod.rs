@@ -1,6 +1,7 @@
 //! The task graph digdag's `WorkflowCompiler` builds (semantics §6.1), and when each task
 //! would start and finish under assumed durations. The executor will run this same graph.
 
+pub mod expand;
 mod graph;
 mod session;
 

@@ -80,6 +80,8 @@ pub struct EvalError {
     pub message: String,
     /// The byte range of the `${...}` that failed, within the template, when known.
     pub expr_span: Option<Range<usize>>,
+    /// Where the failing string was written ([`Evaluator::eval_config`] sets it).
+    pub value_span: Option<crate::source::Span>,
 }
 
 impl fmt::Display for EvalError {
@@ -101,6 +103,7 @@ impl EvalError {
             detail,
             message,
             expr_span: None,
+            value_span: None,
         }
     }
 }
@@ -263,7 +266,11 @@ impl Evaluator {
                 for e in &local.entries {
                     set(&mut scoped, &e.key, e.key_span, e.value.clone());
                 }
-                Value::new(ValueKind::String(self.render(s, &scoped)?), v.span)
+                let rendered = self.render(s, &scoped).map_err(|mut e| {
+                    e.value_span.get_or_insert(v.span);
+                    e
+                })?;
+                Value::new(ValueKind::String(rendered), v.span)
             }
             _ => v.clone(),
         })

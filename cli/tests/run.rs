@@ -1,0 +1,236 @@
+//! End-to-end tests of `wf run` and the run-history commands through the real binary:
+//! exit codes, resume after a failure, and resume after the process is killed at random
+//! points.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use wf_engine::run::history::History;
+
+fn wf_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wf"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run wf");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_project(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "wf-cli-run-{name}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Timings and the temporary directory out of a run's output.
+fn normalize(s: &str, dir: &Path) -> String {
+    let mut out = String::new();
+    for line in s.replace(&dir.display().to_string(), "<project>").lines() {
+        let mut l = line.to_string();
+        // `   0.05s ▶ ...` -> `▶ ...`
+        if let Some(rest) = l.trim_start().split_once("s ") {
+            if rest.0.parse::<f64>().is_ok() {
+                l = rest.1.to_string();
+            }
+        }
+        // `(0.05s)` and `in 0.05s`
+        let re_paren = |x: &str| -> String {
+            let mut o = String::new();
+            let mut it = x.split(' ').peekable();
+            while let Some(w) = it.next() {
+                let t =
+                    w.trim_matches(|c| c == '(' || c == ')' || c == ';' || c == ',' || c == ':');
+                let w = if t.ends_with('s') && t[..t.len() - 1].parse::<f64>().is_ok() {
+                    w.replace(t, "<t>")
+                } else {
+                    w.to_string()
+                };
+                o.push_str(&w);
+                if it.peek().is_some() {
+                    o.push(' ');
+                }
+            }
+            o
+        };
+        out.push_str(&re_paren(&l));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn readme_example_runs_and_resumes() {
+    let dir = temp_project("example");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/examples/hello_run");
+    for f in ["hello_run.dig", "tasks.py"] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let (code, _, err) = wf_in(
+        &dir,
+        &[
+            "run",
+            "hello_run.dig",
+            "--session",
+            "2026-12-01",
+            "--max-parallel",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("first_run", normalize(&err, &dir));
+    let (code, _, err) = wf_in(&dir, &["run", "hello_run.dig", "--max-parallel", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("session 2026-12-01T00:00:00+09:00 (resuming: 11 task(s) already succeeded)"),
+        "{err}"
+    );
+    assert!(err.contains("Success: 0 task(s) ran, 8 resumed"), "{err}");
+    let (code, out, _) = wf_in(&dir, &["tasks", "2"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .skip(1)
+            .all(|l| l.starts_with("resumed") || l.starts_with("success")),
+        "{out}"
+    );
+}
+
+#[test]
+fn failure_exits_1_with_the_task_its_log_and_how_to_retry() {
+    let dir = temp_project("fail");
+    std::fs::write(
+        dir.join("wf.dig"),
+        "+ok:\n  echo>: fine\n+bad:\n  sh>: 'echo about to fail; echo details >&2; exit 7'\n+later:\n  echo>: never\n",
+    )
+    .unwrap();
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--session", "2026-01-02 03:04:05"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(normalize(&err, &dir));
+    // Fixed, it resumes: +ok is not run again.
+    std::fs::write(
+        dir.join("wf.dig"),
+        "+ok:\n  echo>: fine\n+bad:\n  sh>: 'echo fixed'\n+later:\n  echo>: now\n",
+    )
+    .unwrap();
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--session", "2026-01-02 03:04:05"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("↷ +wf+ok"), "{err}");
+    assert!(err.contains("▶ +wf+bad sh>"), "{err}");
+}
+
+#[test]
+fn tasks_that_cannot_run_locally_stop_the_run_before_it_starts() {
+    let dir = temp_project("unrunnable");
+    std::fs::write(dir.join("q.sql"), "select 1").unwrap();
+    std::fs::write(dir.join("wf.dig"), "+q:\n  td>: q.sql\n  database: d\n").unwrap();
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "wf: these tasks cannot run locally:\n  * +wf+q: td> needs Treasure Data; mock it with --mock\ngive them results with --mock FILE, or use --dry-run\n"
+    );
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--dry-run", "--no-history"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_workflow_with_errors_does_not_run() {
+    let dir = temp_project("invalid");
+    std::fs::write(dir.join("wf.dig"), "+a:\n  echo>: x\n  +b:\n    echo>: y\n").unwrap();
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("wf.dig:3:3: error[M006]"), "{err}");
+}
+
+/// A tiny deterministic generator (the seed is printed, so a failure can be replayed).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn killed_runs_resume_and_no_succeeded_task_runs_twice() {
+    let dir = temp_project("kill");
+    let mut text = String::from("_parallel:\n  limit: 4\n");
+    for i in 0..100 {
+        text.push_str(&format!(
+            "+t{i:03}:\n  sh>: 'sleep 0.0$((RANDOM % 5)); echo $task_name >> ran.txt'\n"
+        ));
+    }
+    std::fs::write(dir.join("wf.dig"), text).unwrap();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("seed {seed}");
+    let mut rng = Lcg(seed);
+    let mut kills = 0;
+    let mut finished = false;
+    for _ in 0..12 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wf"))
+            .args(["run", "wf.dig", "--session", "2026-01-01"])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(50 + rng.next(400)));
+        match child.try_wait().unwrap() {
+            Some(status) => {
+                assert!(status.success());
+                finished = true;
+                break;
+            }
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                kills += 1;
+            }
+        }
+    }
+    if !finished {
+        let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--session", "2026-01-01"]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert!(kills > 0, "the run was never interrupted (seed {seed})");
+    // Every task succeeded exactly once over all attempts; later attempts resumed it.
+    let h = History::open(&dir).unwrap();
+    let attempts = h.attempts(100).unwrap();
+    let mut successes = std::collections::HashMap::<String, usize>::new();
+    for a in &attempts {
+        for t in h.tasks(a.id).unwrap() {
+            if t.state == "success" && t.name.starts_with("+wf+t") {
+                *successes.entry(t.name).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(successes.len(), 100, "seed {seed}");
+    let twice: Vec<_> = successes.iter().filter(|(_, &n)| n != 1).collect();
+    assert!(
+        twice.is_empty(),
+        "succeeded more than once: {twice:?} (seed {seed})"
+    );
+    assert_eq!(attempts[0].status, "success");
+    assert!(
+        attempts[1..].iter().all(|a| a.status == "interrupted"),
+        "seed {seed}"
+    );
+}

@@ -1,0 +1,303 @@
+//! `wf run`: a local executor that runs the task graph digdag would run (semantics §3, §4,
+//! §6): the same task tree as [`crate::plan`], parameters merged and templates evaluated per
+//! task, operators run in worker threads under the parallel limits, stores and exports
+//! propagated, `_retry`, `_error`, `_check` and generated subtasks (`^sub`) as digdag does.
+//!
+//! The caller observes a run through [`RunObserver`] events (the CLI draws its live view
+//! and writes the run history from them) and can resume a session by passing the results
+//! of tasks that already succeeded ([`RunOptions::resume`]).
+
+mod executor;
+pub mod history;
+pub mod mock;
+pub mod operators;
+pub mod params;
+pub mod retry;
+pub mod secrets;
+
+pub use executor::run_workflow;
+pub use mock::Mocks;
+pub use operators::{OperatorError, TaskResult};
+pub use secrets::Secrets;
+
+use crate::diagnostic::Severity;
+use crate::load::{DiskFileSystem, Object};
+use crate::model::Workflow;
+use crate::schedule::Session;
+use crate::source::SourceMap;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to run one session of a workflow.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// The project directory (tasks run there; `.wf/` holds scratch files).
+    pub project_root: PathBuf,
+    /// The session: its `session_time` drives the built-in variables.
+    pub session: Session,
+    /// A random id of the session (`session_uuid`).
+    pub session_uuid: String,
+    /// Parameters from `-p` / `-P` (below every `_export`, as in digdag).
+    pub params: Object,
+    /// How many operator tasks may run at once.
+    pub max_parallel: usize,
+    /// Evaluate everything, run no operator (each returns an empty result).
+    pub dry_run: bool,
+    /// Emit [`RunEvent::Params`] with each task's evaluated parameters.
+    pub show_params: bool,
+    /// Outputs for mocked tasks and operators.
+    pub mocks: Mocks,
+    /// Secrets for `${secret:...}` (masked in every event).
+    pub secrets: Arc<Secrets>,
+    /// Results of tasks that already succeeded in this session (by full name): they are
+    /// not run again, their results are replayed.
+    pub resume: HashMap<String, TaskResult>,
+    /// Multiplies every retry interval (tests use 0).
+    pub retry_interval_scale: f64,
+    /// The files the workflow was loaded from, to say where a failing template was written.
+    pub sources: Option<Arc<SourceMap>>,
+}
+
+impl RunOptions {
+    /// Options for `session` of a project, with defaults for everything else.
+    pub fn new(project_root: impl Into<PathBuf>, session: Session) -> RunOptions {
+        RunOptions {
+            project_root: project_root.into(),
+            session,
+            session_uuid: new_uuid(),
+            params: Object::default(),
+            max_parallel: 8,
+            dry_run: false,
+            show_params: false,
+            mocks: Mocks::default(),
+            secrets: Arc::new(Secrets::default()),
+            resume: HashMap::new(),
+            retry_interval_scale: 1.0,
+            sources: None,
+        }
+    }
+}
+
+/// The state of a task (digdag's `TaskStateCode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskState {
+    Blocked,
+    Ready,
+    RetryWaiting,
+    GroupRetryWaiting,
+    Running,
+    Planned,
+    GroupError,
+    Success,
+    Error,
+    Canceled,
+}
+
+impl TaskState {
+    /// Lower-case name (`group_error`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Blocked => "blocked",
+            TaskState::Ready => "ready",
+            TaskState::RetryWaiting => "retry_waiting",
+            TaskState::GroupRetryWaiting => "group_retry_waiting",
+            TaskState::Running => "running",
+            TaskState::Planned => "planned",
+            TaskState::GroupError => "group_error",
+            TaskState::Success => "success",
+            TaskState::Error => "error",
+            TaskState::Canceled => "canceled",
+        }
+    }
+
+    /// Whether the task failed.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            TaskState::Error | TaskState::GroupError | TaskState::Canceled
+        )
+    }
+
+    /// Whether the task will not change any more.
+    pub fn is_done(self) -> bool {
+        self.is_failure() || self == TaskState::Success
+    }
+}
+
+/// Something that happened during a run. Task names are full names (`+wf+load`).
+#[derive(Debug)]
+pub enum RunEvent<'a> {
+    /// An operator task starts (`attempt` counts retries from 0).
+    Started {
+        task: &'a str,
+        operator: &'a str,
+        attempt: u32,
+    },
+    /// The evaluated parameters of a task (with `show_params`).
+    Params { task: &'a str, params: &'a Object },
+    /// A line of a task's output (secrets masked).
+    Log { task: &'a str, line: &'a str },
+    /// A task succeeded (groups: all their children did). `result` is what the operator
+    /// returned (empty for groups).
+    Succeeded {
+        task: &'a str,
+        result: &'a TaskResult,
+        elapsed: Duration,
+    },
+    /// A task was not run because it already succeeded in this session.
+    Resumed { task: &'a str },
+    /// A task was not run because a mock gave its result.
+    Mocked { task: &'a str },
+    /// A task failed (an operator error, or a group whose children failed).
+    Failed {
+        task: &'a str,
+        message: &'a str,
+        elapsed: Duration,
+    },
+    /// A task failed and will run again after `wait`.
+    Retrying {
+        task: &'a str,
+        message: &'a str,
+        retry: u32,
+        wait: Duration,
+    },
+    /// A warning about the run (an unused `_retry` on a group, ...).
+    Warning { task: &'a str, message: &'a str },
+}
+
+/// Receives [`RunEvent`]s, on the thread that called [`run_workflow`].
+pub trait RunObserver {
+    /// Called for each event, in order.
+    fn on_event(&mut self, event: &RunEvent<'_>);
+}
+
+/// An observer that ignores everything.
+pub struct NoObserver;
+
+impl RunObserver for NoObserver {
+    fn on_event(&mut self, _: &RunEvent<'_>) {}
+}
+
+/// The outcome of one task.
+#[derive(Clone, Debug)]
+pub struct TaskReport {
+    /// Full name.
+    pub name: String,
+    /// Final state (`blocked` when an upstream task failed and it never started).
+    pub state: TaskState,
+    /// The error message, for failed tasks.
+    pub error: Option<String>,
+    /// How many times the operator was retried.
+    pub retries: u32,
+}
+
+/// The outcome of a run.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// Whether the root task succeeded.
+    pub success: bool,
+    /// Every task that was created, in creation order.
+    pub tasks: Vec<TaskReport>,
+}
+
+impl RunReport {
+    /// The tasks that failed with their own error (not groups failing because of them).
+    pub fn failures(&self) -> impl Iterator<Item = &TaskReport> {
+        self.tasks
+            .iter()
+            .filter(|t| t.state == TaskState::Error || (t.state.is_failure() && t.error.is_some()))
+    }
+}
+
+/// Loads and checks the workflow at `path` for running: a workflow with errors does not
+/// run (the message lists them with `file:line:col`).
+pub fn load_workflow(project_root: &Path, path: &Path) -> Result<(Workflow, SourceMap), String> {
+    let report = crate::check::lint_project(&DiskFileSystem, project_root, &[path.to_path_buf()]);
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let f = report.sources.get(d.span.file);
+            let (l, c) = f.line_char_col(d.span.start);
+            format!(
+                "{}:{}:{}: error[{}] {}",
+                f.path.display(),
+                l,
+                c,
+                d.code,
+                d.message
+            )
+        })
+        .collect();
+    if let Some((p, e)) = report.unreadable.first() {
+        return Err(format!("{}: {e}", p.display()));
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    let sources = report.sources;
+    report
+        .workflows
+        .into_iter()
+        .next()
+        .map(|wf| (wf, sources))
+        .ok_or_else(|| format!("{}: not a workflow", path.display()))
+}
+
+/// Operators of `wf` (its tasks, `_do` bodies, `_error` and `_check` tasks) that cannot
+/// run locally and have no mock: `(task name, reason)`.
+pub fn unrunnable_tasks(wf: &Workflow, mocks: &Mocks) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    fn visit(t: &crate::model::Task, mocks: &Mocks, out: &mut Vec<(String, String)>) {
+        if let Some(op) = t.operator() {
+            if !mocks.covers(&t.full_name, op) {
+                if let Some(reason) = operators::local_limitation(op) {
+                    out.push((t.full_name.clone(), reason));
+                }
+            }
+        }
+        for c in &t.children {
+            visit(c, mocks, out);
+        }
+        let o = &t.options;
+        for extra in [&o.error, &o.do_task, &o.else_do_task, &o.check_task]
+            .into_iter()
+            .flatten()
+        {
+            visit(extra, mocks, out);
+        }
+    }
+    visit(&wf.root, mocks, &mut out);
+    out
+}
+
+/// A random version-4 UUID (for `session_uuid`).
+pub fn new_uuid() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut bytes = [0u8; 16];
+    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
+        let mut h = RandomState::new().build_hasher();
+        h.write_usize(i);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        chunk.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

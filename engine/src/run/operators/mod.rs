@@ -1,0 +1,272 @@
+//! Operators that `wf run` executes locally. Each gets the task's evaluated parameters
+//! ([`OperatorContext::config`]) and returns a [`TaskResult`] (generated subtasks, exported
+//! and stored parameters) or an [`OperatorError`], as digdag's operator SPI does.
+
+mod call;
+mod control;
+mod py;
+mod sh;
+
+use super::secrets::Secrets;
+use crate::load::{Object, Value, ValueKind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What an operator produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskResult {
+    /// Config of the tasks to run under this one as `^sub` (loops, `call>`, `if>`, ...).
+    pub subtask: Option<Value>,
+    /// Parameters exported to this task's descendants (`digdag.env.export`).
+    pub export: Object,
+    /// Parameters stored for every later task (`digdag.env.store`, `td.last_job_id`, ...).
+    pub store: Object,
+    /// Stored keys removed before `store` is applied.
+    pub reset_store: Vec<String>,
+}
+
+/// Why an operator failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperatorError {
+    /// The message digdag would print (`Command failed with code 1`).
+    pub message: String,
+    /// Configuration errors are not retried.
+    pub config_error: bool,
+    /// The `error` object `_error` tasks see (default: `{message}`).
+    pub error: Option<Object>,
+}
+
+impl OperatorError {
+    /// A run-time failure (retried when `_retry` allows).
+    pub fn runtime(message: impl Into<String>) -> OperatorError {
+        OperatorError {
+            message: message.into(),
+            config_error: false,
+            error: None,
+        }
+    }
+
+    /// A configuration error (never retried).
+    pub fn config(message: impl Into<String>) -> OperatorError {
+        OperatorError {
+            message: message.into(),
+            config_error: true,
+            error: None,
+        }
+    }
+}
+
+/// Runs another workflow of the project (`require>`): workflow name and session
+/// parameters; returns whether it succeeded.
+pub type RequireRunner = dyn Fn(&str, &Object) -> Result<bool, String> + Send + Sync;
+
+/// Everything an operator may use.
+pub struct OperatorContext {
+    /// Full task name (`+wf+load`).
+    pub task_name: String,
+    /// The operator name (`sh`).
+    pub operator: String,
+    /// The task's parameters after template evaluation, with `_command` set.
+    pub config: Object,
+    /// The project directory.
+    pub project_root: PathBuf,
+    /// Where to keep temporary files (`<project>/.wf/tmp`).
+    pub tmp_dir: PathBuf,
+    /// Secrets for `${secret:...}`.
+    pub secrets: Arc<Secrets>,
+    /// Sends one line to the task log.
+    pub log: Box<dyn Fn(&str) + Send + Sync>,
+    /// For `require>`.
+    pub require: Option<Arc<RequireRunner>>,
+}
+
+impl OperatorContext {
+    /// The working directory: the project root joined with `_workdir`.
+    pub fn workdir(&self) -> PathBuf {
+        match self.config.get("_workdir").and_then(Value::scalar_text) {
+            Some(w) if !w.is_empty() => self.project_root.join(w),
+            _ => self.project_root.clone(),
+        }
+    }
+
+    /// `_command`, if set.
+    pub fn command(&self) -> Option<&Value> {
+        self.config.get("_command")
+    }
+
+    /// A parameter read digdag's way for operators that accept nested defaults:
+    /// `key` directly, else `<operator>.key` (`_export: {sh: {shell: [...]}}`).
+    pub fn param(&self, key: &str) -> Option<&Value> {
+        self.config.get(key).or_else(|| {
+            self.config
+                .get(&self.operator)
+                .and_then(Value::as_object)
+                .and_then(|o| o.get(key))
+        })
+    }
+}
+
+/// An operator implementation.
+pub type OperatorFn = fn(&OperatorContext) -> Result<TaskResult, OperatorError>;
+
+/// The local implementation of operator `name`, if `wf run` has one.
+pub fn local_operator(name: &str) -> Option<OperatorFn> {
+    Some(match name {
+        "echo" => control::echo,
+        "fail" => control::fail,
+        "loop" => control::loop_,
+        "for_each" => control::for_each,
+        "for_range" => control::for_range,
+        "if" => control::if_,
+        "wait" => control::wait,
+        "call" => call::call,
+        "require" => call::require,
+        "sh" => sh::sh,
+        "py" => py::py,
+        _ => return None,
+    })
+}
+
+/// Whether `_retry` applies to this operator (digdag's `BaseOperator` subclasses).
+pub fn honours_retry(name: &str) -> bool {
+    !matches!(
+        name,
+        "echo" | "fail" | "if" | "loop" | "for_each" | "for_range" | "wait" | "s3_wait" | "notify"
+    )
+}
+
+/// Why operator `name` cannot run locally, or `None` when it can.
+pub fn local_limitation(name: &str) -> Option<String> {
+    if local_operator(name).is_some() {
+        return None;
+    }
+    Some(match name {
+        "td" | "td_run" | "td_ddl" | "td_load" | "td_for_each" | "td_wait" | "td_wait_table"
+        | "td_table_export" | "td_result_export" | "td_partial_delete" => {
+            format!("{name}> needs Treasure Data; mock it with --mock")
+        }
+        "pg" | "redshift" | "redshift_load" | "redshift_unload" => {
+            format!("{name}> needs a database connection; mock it with --mock")
+        }
+        "bq" | "bq_ddl" | "bq_load" | "bq_extract" | "gcs_wait" => {
+            format!("{name}> needs Google Cloud; mock it with --mock")
+        }
+        "emr" | "s3_wait" => format!("{name}> needs AWS; mock it with --mock"),
+        "embulk" => "embulk> needs the embulk command; mock it with --mock".to_string(),
+        _ => format!("{name}> is not supported by wf run yet; mock it with --mock"),
+    })
+}
+
+/// A list of strings (a single string is a one-element list), for `shell`, `python`, ...
+pub(crate) fn string_list(v: &Value) -> Option<Vec<String>> {
+    match &v.kind {
+        ValueKind::Array(items) => items.iter().map(Value::scalar_text).collect(),
+        _ => v.scalar_text().map(|s| vec![s]),
+    }
+}
+
+/// A fresh directory for one task's scratch files under `tmp_dir`.
+pub(crate) fn task_tmp_dir(
+    tmp_dir: &Path,
+    prefix: &str,
+    task_name: &str,
+) -> std::io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let safe: String = task_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = tmp_dir.join(format!("{prefix}-{safe}-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The environment a script operator passes to its process (semantics §2.2): every
+/// top-level parameter whose key is a valid variable name (strings as-is, other values as
+/// JSON), then `_env` (with `${secret:...}` substituted).
+pub(crate) fn script_env(ctx: &OperatorContext) -> Result<Vec<(String, String)>, OperatorError> {
+    let mut env = Vec::new();
+    for e in &ctx.config.entries {
+        if !is_env_name(&e.key) {
+            continue;
+        }
+        let v = match &e.value.kind {
+            ValueKind::String(s) => s.clone(),
+            _ => e.value.to_json(),
+        };
+        env.push((e.key.clone(), v));
+    }
+    if let Some(extra) = ctx.config.get("_env") {
+        let Some(obj) = extra.as_object() else {
+            return Err(OperatorError::config(format!(
+                "Expected object for key '_env' but got {} ({})",
+                extra.to_json(),
+                extra.type_word()
+            )));
+        };
+        for e in &obj.entries {
+            if !is_env_name(&e.key) {
+                return Err(OperatorError::config(format!(
+                    "Invalid _env key name: {}",
+                    e.key
+                )));
+            }
+            let raw = match &e.value.kind {
+                ValueKind::String(s) => s.clone(),
+                _ => e.value.to_json(),
+            };
+            let v = ctx
+                .secrets
+                .substitute(&raw)
+                .map_err(OperatorError::config)?;
+            env.push((e.key.clone(), v));
+        }
+    }
+    Ok(env)
+}
+
+fn is_env_name(k: &str) -> bool {
+    let mut chars = k.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Runs `cmd` with stdout and stderr on one pipe (so lines keep the order the process wrote
+/// them in), sending each line to the task log; returns the exit code (-1 when killed by a
+/// signal).
+pub(crate) fn run_logged(
+    mut cmd: std::process::Command,
+    ctx: &OperatorContext,
+) -> Result<i32, OperatorError> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let (reader, writer) = std::io::pipe()
+        .map_err(|e| OperatorError::runtime(format!("cannot create a pipe: {e}")))?;
+    let writer2 = writer
+        .try_clone()
+        .map_err(|e| OperatorError::runtime(format!("cannot create a pipe: {e}")))?;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::from(writer2));
+    let spawned = cmd.spawn();
+    // Our copies of the write ends must be closed, or reading never ends.
+    drop(cmd);
+    let mut child =
+        spawned.map_err(|e| OperatorError::runtime(format!("cannot start the command: {e}")))?;
+    for line in BufReader::new(reader).lines().map_while(Result::ok) {
+        (ctx.log)(&line);
+    }
+    let status = child
+        .wait()
+        .map_err(|e| OperatorError::runtime(format!("waiting for the command: {e}")))?;
+    Ok(status.code().unwrap_or(-1))
+}

@@ -1,0 +1,263 @@
+//! End-to-end runs of the fixture workflows in `testdata/run/` with the local executor: the
+//! order tasks ran in (files the tasks append to) and the event trace a user sees.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use wf_engine::run::{self, Mocks, RunEvent, RunObserver, RunOptions, RunReport, Secrets};
+use wf_engine::schedule::Session;
+
+/// Copies `testdata/run/<case>` to a fresh directory, so tasks may write files there.
+fn project(case: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/run")
+        .join(case);
+    let dst = std::env::temp_dir().join(format!(
+        "wf-run-{case}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    copy_dir(&src, &dst);
+    dst
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Records events as the lines a test compares (no timings).
+#[derive(Default)]
+struct Trace(Vec<String>);
+
+impl RunObserver for Trace {
+    fn on_event(&mut self, e: &RunEvent<'_>) {
+        let line = match e {
+            RunEvent::Started {
+                task,
+                operator,
+                attempt,
+            } => {
+                format!(
+                    "start {task} {operator}>{}",
+                    if *attempt > 0 {
+                        format!(" attempt {attempt}")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+            RunEvent::Params { task, params } => format!("params {task} {}", params.len()),
+            RunEvent::Log { task, line } => format!("  log {task}: {line}"),
+            RunEvent::Succeeded { task, .. } => format!("ok {task}"),
+            RunEvent::Resumed { task } => format!("resumed {task}"),
+            RunEvent::Mocked { task } => format!("mocked {task}"),
+            RunEvent::Failed { task, message, .. } => format!("FAILED {task}: {message}"),
+            RunEvent::Retrying {
+                task,
+                message,
+                retry,
+                ..
+            } => {
+                format!("retry {retry} {task}: {message}")
+            }
+            RunEvent::Warning { task, message } => format!("warning {task}: {message}"),
+        };
+        self.0.push(line);
+    }
+}
+
+fn session() -> Session {
+    let t: jiff::Timestamp = "2026-12-01T08:00:00Z".parse().unwrap();
+    let z = t.to_zoned(jiff::tz::TimeZone::UTC);
+    Session {
+        session_time: z.clone(),
+        run_time: z,
+    }
+}
+
+fn options(root: &Path) -> RunOptions {
+    let mut o = RunOptions::new(root, session());
+    o.session_uuid = "00000000-0000-4000-8000-000000000000".into();
+    o.max_parallel = 1;
+    o.retry_interval_scale = 0.0;
+    o
+}
+
+fn run_case(
+    case: &str,
+    file: &str,
+    tweak: impl FnOnce(&mut RunOptions),
+) -> (PathBuf, RunReport, String) {
+    let root = project(case);
+    let (wf, sources) = run::load_workflow(&root, &root.join(file)).expect("fixture loads");
+    let mut opts = options(&root);
+    opts.sources = Some(Arc::new(sources));
+    tweak(&mut opts);
+    let mut trace = Trace::default();
+    let report = run::run_workflow(&wf, &opts, &mut trace);
+    let text = trace
+        .0
+        .join("\n")
+        .replace(&root.display().to_string(), "<project>");
+    (root, report, text)
+}
+
+fn read(root: &Path, file: &str) -> String {
+    std::fs::read_to_string(root.join(file)).unwrap_or_default()
+}
+
+#[test]
+fn order_follows_digdag_dependencies() {
+    let (root, report, trace) = run_case("order", "order.dig", |_| {});
+    assert!(report.success, "{trace}");
+    assert_eq!(
+        read(&root, "out.txt").lines().collect::<Vec<_>>(),
+        ["a", "bg", "b", "p1", "p2", "p3", "y", "x", "last"]
+    );
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn parallel_tasks_overlap_within_the_limit() {
+    // With room for 4 workers, the first batch of `_parallel: {limit: 2}` runs together.
+    let root = project("order");
+    std::fs::write(
+        root.join("par.dig"),
+        "+batch:\n  _parallel: {limit: 2}\n  +p1: {sh>: 'echo start >> log; sleep 0.3; echo end >> log'}\n  +p2: {sh>: 'echo start >> log; sleep 0.3; echo end >> log'}\n  +p3: {sh>: 'echo start >> log; echo end >> log'}\n",
+    )
+    .unwrap();
+    let (wf, _) = run::load_workflow(&root, &root.join("par.dig")).unwrap();
+    let mut opts = options(&root);
+    opts.max_parallel = 4;
+    let report = run::run_workflow(&wf, &opts, &mut Trace::default());
+    assert!(report.success);
+    assert_eq!(
+        read(&root, "log").lines().collect::<Vec<_>>(),
+        ["start", "start", "end", "end", "start", "end"]
+    );
+}
+
+#[test]
+fn stores_and_exports_reach_the_right_tasks() {
+    let (_, report, trace) = run_case("stores", "stores.dig", |_| {});
+    assert!(report.success, "{trace}");
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn retries_error_handlers_and_checks() {
+    let (root, report, trace) = run_case("errors", "errors.dig", |_| {});
+    assert!(!report.success);
+    assert_eq!(read(&root, "count").trim(), "3");
+    let failed: Vec<_> = report
+        .failures()
+        .map(|t| (t.name.as_str(), t.error.as_deref()))
+        .collect();
+    assert_eq!(failed, [("+errors+fails", Some("boom on 2026-12-01"))]);
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn generated_subtasks_have_digdag_names() {
+    let (_, report, trace) = run_case("loops", "loops.dig", |_| {});
+    assert!(report.success, "{trace}");
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn call_runs_the_other_file_in_its_directory() {
+    let (_, report, trace) = run_case("call", "main.dig", |_| {});
+    assert!(report.success, "{trace}");
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn templates_evaluate_per_task_and_undefined_names_fail_with_their_place() {
+    let (_, report, trace) = run_case("templates", "templates.dig", |_| {});
+    assert!(!report.success);
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn secrets_are_substituted_and_masked() {
+    let (_, report, trace) = run_case("secrets", "secrets.dig", |o| {
+        o.secrets = Arc::new(Secrets::from_map([(
+            "api.token".to_string(),
+            "s3cr3t-value".to_string(),
+        )]));
+    });
+    assert!(!report.success);
+    assert!(!trace.contains("s3cr3t-value"), "{trace}");
+    insta::assert_snapshot!(trace);
+}
+
+#[test]
+fn mocks_replace_operators_that_cannot_run_locally() {
+    let root = project("mock");
+    let (wf, _) = run::load_workflow(&root, &root.join("mock.dig")).unwrap();
+    let unmocked = run::unrunnable_tasks(&wf, &Mocks::default());
+    assert_eq!(
+        unmocked.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        ["+mock+load", "+mock+notify"]
+    );
+    let mut loader_fs = wf_engine::load::Loader::new(&wf_engine::load::DiskFileSystem);
+    let (_, v) = loader_fs.load_workflow(&root.join("mocks.yml")).unwrap();
+    let mocks = Mocks::from_value(&v.unwrap()).unwrap();
+    assert!(run::unrunnable_tasks(&wf, &mocks).is_empty());
+    let mut opts = options(&root);
+    opts.mocks = mocks;
+    let mut trace = Trace::default();
+    let report = run::run_workflow(&wf, &opts, &mut trace);
+    assert!(!report.success);
+    insta::assert_snapshot!(trace.0.join("\n"));
+}
+
+#[test]
+fn resume_replays_results_of_succeeded_tasks() {
+    let root = project("stores");
+    let (wf, _) = run::load_workflow(&root, &root.join("stores.dig")).unwrap();
+    let mut history = wf_engine::run::history::History::in_memory().unwrap();
+    let attempt = history
+        .start_attempt(
+            &wf.name,
+            &root.join("stores.dig"),
+            "s1",
+            &Default::default(),
+        )
+        .unwrap();
+    let opts = options(&root);
+    {
+        let mut rec = wf_engine::run::history::HistoryRecorder::new(&mut history, attempt);
+        assert!(run::run_workflow(&wf, &opts, &mut rec).success);
+    }
+    let mut again = options(&root);
+    again.resume = history.succeeded_tasks(&wf.name, "s1").unwrap();
+    // Python is not run again, yet the stored and exported values are the same.
+    std::fs::remove_file(root.join("store.py")).unwrap();
+    let mut trace = Trace::default();
+    assert!(run::run_workflow(&wf, &again, &mut trace).success);
+    assert!(
+        trace.0.iter().all(|l| !l.starts_with("start")),
+        "{:#?}",
+        trace.0
+    );
+    assert!(trace.0.contains(&"resumed +stores+seen".to_string()));
+}
+
+#[test]
+fn dry_run_evaluates_but_runs_nothing() {
+    let (root, report, trace) = run_case("order", "order.dig", |o| o.dry_run = true);
+    assert!(report.success, "{trace}");
+    assert_eq!(read(&root, "out.txt"), "");
+}
