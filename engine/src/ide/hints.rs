@@ -5,7 +5,7 @@ use super::{DocumentAnalysis, DocumentKind};
 use crate::check::rules::all_tasks;
 use crate::load::{Value, ValueKind};
 use crate::model::{Task, TaskKind};
-use crate::plan;
+use crate::plan::{self, expand};
 use jiff::{Timestamp, Zoned};
 use std::fmt::Write as _;
 
@@ -100,16 +100,24 @@ pub fn inlay_hints(analysis: &DocumentAnalysis, now: Timestamp) -> Vec<InlayHint
         if cmd.span.file != doc {
             return;
         }
-        let Some(n) = expansion_count(name, cmd) else {
-            return;
+        let (label, tooltip) = match expansion(t) {
+            None => return,
+            Some(Ok(n)) => {
+                let what = if n == 1 { "task" } else { "tasks" };
+                (
+                    format!("{n} {what}"),
+                    format!("`{name}>` generates {n} {what} from `_do` at run time (each a copy of `_do`)"),
+                )
+            }
+            Some(Err(e)) => (
+                "fails".to_string(),
+                format!("digdag fails this `{name}>` task: {e}"),
+            ),
         };
-        let what = if n == 1 { "task" } else { "tasks" };
         out.push(InlayHint {
             offset: cmd.span.end,
-            label: format!("{n} {what}"),
-            tooltip: format!(
-                "`{name}>` generates {n} {what} from `_do` at run time (each a copy of `_do`)"
-            ),
+            label,
+            tooltip,
             kind: HintKind::Expansion,
         });
     });
@@ -117,105 +125,49 @@ pub fn inlay_hints(analysis: &DocumentAnalysis, now: Timestamp) -> Vec<InlayHint
     out
 }
 
-/// The number of tasks a loop operator with the literal command `cmd` generates, when the file
-/// says it: `loop>: N`; `for_each>: {key: [values], ...}` (the product of the list lengths;
-/// a list may be written as a JSON string); `for_range>: {from, to, step | slices}`.
-pub fn expansion_count(operator: &str, cmd: &Value) -> Option<u64> {
-    match operator {
-        "loop" => count_of(cmd).filter(|n| *n >= 0).map(|n| n as u64),
-        "for_each" => {
-            let obj = object_of(cmd)?;
-            let mut product: u64 = 1;
-            for e in &obj.entries {
-                let len = match &e.value.kind {
-                    ValueKind::Array(items) => items.len() as u64,
-                    ValueKind::String(s) if !s.contains("${") => {
-                        match serde_json::from_str::<serde_json::Value>(s).ok()? {
-                            serde_json::Value::Array(a) => a.len() as u64,
-                            _ => return None,
-                        }
-                    }
-                    _ => return None,
-                };
-                product = product.checked_mul(len)?;
-            }
-            Some(product)
-        }
-        "for_range" => {
-            let obj = object_of(cmd)?;
-            let from = count_of(obj.get("from")?)?;
-            let to = count_of(obj.get("to")?)?;
-            let step = match (obj.get("step"), obj.get("slices")) {
-                (Some(step), None) => count_of(step)?,
-                (None, Some(slices)) => {
-                    let slices = count_of(slices)?;
-                    if slices < 1 {
-                        return None;
-                    }
-                    (to.checked_sub(from)?.checked_add(slices - 1)?) / slices
-                }
-                _ => return None,
-            };
-            if step < 1 {
-                return None;
-            }
-            if to <= from {
-                return Some(0);
-            }
-            let span = to.checked_sub(from)?;
-            Some((span.checked_add(step - 1)? / step) as u64)
-        }
-        _ => None,
-    }
-}
-
-/// An integer written as a number or a numeric string (not a template).
-fn count_of(v: &Value) -> Option<i64> {
-    match &v.kind {
-        ValueKind::Int(i) => Some(*i),
-        ValueKind::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// An object, or a string holding a JSON object (converted to values without spans).
-fn object_of(v: &Value) -> Option<crate::load::Object> {
-    match &v.kind {
-        ValueKind::Object(o) => Some(o.clone()),
-        ValueKind::String(s) if !s.contains("${") => {
-            let json: serde_json::Value = serde_json::from_str(s).ok()?;
-            let serde_json::Value::Object(map) = json else {
-                return None;
-            };
-            let entries = map
-                .into_iter()
-                .map(|(k, val)| crate::load::Entry {
-                    key: k,
-                    key_span: v.span,
-                    value: from_json(val, v.span),
-                })
-                .collect();
-            Some(crate::load::Object { entries })
-        }
-        _ => None,
-    }
-}
-
-fn from_json(j: serde_json::Value, span: crate::source::Span) -> Value {
-    let kind = match j {
-        serde_json::Value::Null => ValueKind::Null,
-        serde_json::Value::Bool(b) => ValueKind::Bool(b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => ValueKind::Int(i),
-            None => ValueKind::Float(n.as_f64().unwrap_or(0.0)),
-        },
-        serde_json::Value::String(s) => ValueKind::String(s),
-        serde_json::Value::Array(a) => {
-            ValueKind::Array(a.into_iter().map(|x| from_json(x, span)).collect())
-        }
-        serde_json::Value::Object(_) => ValueKind::String(j.to_string()),
+/// How many tasks a `loop>`, `for_each>` or `for_range>` task generates from its `_do`, when
+/// its command is written in the file (no `${...}`): `Ok(count)`, or the error digdag fails
+/// the task with (too many subtasks, a bad range). Counted by generating the subtasks with
+/// [`plan::expand`](crate::plan::expand), as digdag's operators do.
+pub fn expansion(task: &Task) -> Option<Result<usize, String>> {
+    let TaskKind::Operator {
+        name,
+        command: Some(cmd),
+        ..
+    } = &task.kind
+    else {
+        return None;
     };
-    Value::new(kind, span)
+    let mut dynamic = false;
+    cmd.for_each_string(&mut |s, _| dynamic |= s.contains("${"));
+    if dynamic {
+        return None;
+    }
+    let null = Value::new(ValueKind::Null, cmd.span);
+    let do_ = task.options.do_.as_ref().unwrap_or(&null);
+    let generated = match name.as_str() {
+        "loop" => {
+            let count = expand::as_long(cmd)?;
+            expand::loop_subtasks(count, do_, None)
+        }
+        "for_each" => expand::for_each_subtasks(cmd, do_, None),
+        "for_range" => {
+            // `plan::expand` does unchecked arithmetic on these: no hint for huge values.
+            if let Ok(cfg) = expand::parse_nested(cmd, "_command") {
+                let huge = ["from", "to", "step", "slices"].iter().any(|k| {
+                    cfg.get(k)
+                        .and_then(expand::as_long)
+                        .is_some_and(|v| v.unsigned_abs() > (i64::MAX / 4) as u64)
+                });
+                if huge {
+                    return None;
+                }
+            }
+            expand::for_range_subtasks(cmd, do_, None)
+        }
+        _ => return None,
+    };
+    Some(generated.map(|o| o.entries.iter().filter(|e| e.key.starts_with('+')).count()))
 }
 
 /// A plain-text plan of the document's workflow: the schedule with its next `sessions`
@@ -265,13 +217,8 @@ fn write_task(out: &mut String, t: &Task, depth: usize) {
     let mut line = format!("{}{}", "  ".repeat(depth), t.name);
     if let Some(op) = t.operator() {
         let _ = write!(line, "  {op}>");
-        if let TaskKind::Operator {
-            command: Some(cmd), ..
-        } = &t.kind
-        {
-            if let Some(n) = expansion_count(op, cmd) {
-                let _ = write!(line, " ({n} generated)");
-            }
+        if let Some(n) = expansion(t).and_then(Result::ok) {
+            let _ = write!(line, " ({n} generated)");
         }
     }
     if !t.options.after.is_empty() {

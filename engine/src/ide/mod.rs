@@ -30,7 +30,7 @@ mod workspace;
 pub use analysis::{analyze_document, document_kind, DocumentAnalysis, DocumentKind};
 pub use completion::{completions_at, Completion, CompletionKind};
 pub use definition::{definition_at, Target};
-pub use hints::{expansion_count, inlay_hints, plan_text, HintKind, InlayHint};
+pub use hints::{expansion, inlay_hints, plan_text, HintKind, InlayHint};
 pub use hover::{hover_at, Hover};
 pub use project::{
     project_workflow_files, template_pieces, ProjectIndex, TemplatePart, TemplatePiece, View,

@@ -115,6 +115,7 @@ fn half_typed_and_odd_documents_do_not_panic() {
         "+a:\n  echo>: ${secret:\n  _export: {x: \"${\"}\n",
         "+a:\n  loop>: 99999999999999999999\n  _do:\n    for_range>: {from: -9223372036854775808, to: 9223372036854775807, step: 1}\n",
         "schedule:\n  daily>: 25:00:00\n+a:\n  echo>: x\n",
+        "+a:\n  for_range>: {from: 0, to: 10, slices: 9223372036854775807}\n  _do:\n    echo>: x\n",
     ] {
         for path in ["/p/wf.dig", "/p/frag.yml"] {
             let fs = overlay(&[], &[(path, text)]);
@@ -686,24 +687,36 @@ fn loop_sizes() {
         let text = format!("+t:\n  {op}>: {yaml}\n  _do:\n    echo>: x\n");
         let (_, a) = analyze_text("/p/wf.dig", &text);
         let m = a.model.unwrap();
-        let t = &m.root.children[0];
-        match &t.kind {
-            crate::model::TaskKind::Operator {
-                command: Some(c), ..
-            } => expansion_count(op, c),
-            _ => None,
-        }
+        expansion(&m.root.children[0])
     };
-    assert_eq!(count("for_each", "{a: '[1,2,3]', b: [x, y]}"), Some(6));
-    assert_eq!(count("for_each", "'{\"a\": [1, 2]}'"), Some(2));
-    assert_eq!(count("for_each", "{a: []}"), Some(0));
-    assert_eq!(count("for_each", "{a: ${x}}"), None);
-    assert_eq!(count("for_range", "{from: 0, to: 10, slices: 3}"), Some(3));
-    assert_eq!(count("for_range", "{from: 5, to: 5, step: 1}"), Some(0));
-    assert_eq!(count("for_range", "{from: 0, to: 10, step: 0}"), None);
-    assert_eq!(count("for_range", "{from: 0, to: 10}"), None);
-    assert_eq!(count("loop", "'4'"), Some(4));
-    assert_eq!(count("loop", "-1"), None);
+    assert_eq!(count("for_each", "{a: '[1,2,3]', b: [x, y]}"), Some(Ok(6)));
+    assert_eq!(count("for_each", "'{\"a\": [1, 2]}'"), Some(Ok(2)));
+    assert_eq!(count("for_each", "{a: []}"), Some(Ok(0)));
+    assert_eq!(count("for_each", "{a: '${x}'}"), None);
+    assert_eq!(
+        count(
+            "for_each",
+            "{a: [1,2,3,4,5,6,7,8,9,10,11], b: [1,2,3,4,5,6,7,8,9,10], c: [1,2,3,4,5,6,7,8,9,10]}"
+        ),
+        Some(Err("Too many for_each subtasks. Limit: 1000".to_string()))
+    );
+    assert_eq!(
+        count("for_range", "{from: 0, to: 10, slices: 3}"),
+        Some(Ok(3))
+    );
+    assert_eq!(count("for_range", "{from: 5, to: 5, step: 1}"), Some(Ok(0)));
+    assert_eq!(
+        count("for_range", "{from: 0, to: 10, step: 0}"),
+        Some(Err(
+            "step option must be same or greater than 1 but got 0".to_string()
+        ))
+    );
+    assert!(matches!(
+        count("for_range", "{from: 0, to: 10}"),
+        Some(Err(_))
+    ));
+    assert_eq!(count("loop", "'4'"), Some(Ok(4)));
+    assert_eq!(count("loop", "${n}"), None);
     assert_eq!(count("echo", "3"), None);
 }
 
