@@ -738,14 +738,14 @@ impl LanguageServer for Backend {
         let Some(path) = convert::path_of(&params.text_document.uri) else {
             return Ok(None);
         };
-        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+        let Some((analysis, fs)) = self.shared.analysis(path).await? else {
             return Ok(None);
         };
         blocking(move || {
             let Some(offset) = convert::offset_in(&analysis, params.position) else {
                 return Ok(None);
             };
-            match ide::prepare_rename_at(&analysis, offset) {
+            match ide::prepare_rename_at(&fs, &analysis, offset) {
                 Ok(Some((span, name))) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
                     range: convert::range_in(&analysis.sources, span),
                     placeholder: name,

@@ -355,30 +355,32 @@ pub fn highlights_at(analysis: &DocumentAnalysis, offset: u32) -> Vec<Occurrence
         .collect()
 }
 
-/// What a rename at `offset` would rename: the span of the name under the cursor and the name.
-/// `Ok(None)` when there is nothing to rename there; an error when the name cannot be renamed
-/// (a built-in variable, for example).
+/// What a rename at `offset` would rename: the span (in the document) of the name under the
+/// cursor, and the name. `Ok(None)` when there is nothing to rename there; an error when the
+/// name cannot be renamed (a built-in variable, for example). Looks across the project like
+/// [`rename_at`], so that it agrees with it.
 pub fn prepare_rename_at(
+    fs: &dyn FileSystem,
     analysis: &DocumentAnalysis,
     offset: u32,
 ) -> Result<Option<(Span, String)>, RenameError> {
-    let Some(doc) = analysis.file else {
+    let (Some(doc), Some((index, refs))) = (analysis.file, references_at(fs, analysis, offset))
+    else {
         return Ok(None);
     };
-    let view = View::of_analysis(analysis);
-    let uses = variable_uses(&view, None);
-    let Some(target) = target_at(&view, &uses, doc, offset) else {
-        return Ok(None);
-    };
-    let refs = collect(&view, &uses, &target);
     if refs.kind == ReferenceKind::OtherVariable {
         return Err(not_renameable(&refs.name));
     }
+    let Some(file) = index.sources.find(&analysis.path) else {
+        return Ok(None);
+    };
+    // Spans of the index's copy of the document hold for the analyzed text: both were read
+    // through the same file system.
     Ok(refs
         .occurrences
         .iter()
-        .find(|o| contains(o.span, doc, offset))
-        .map(|o| (o.span, refs.name.clone())))
+        .find(|o| contains(o.span, file, offset))
+        .map(|o| (Span::new(doc, o.span.start, o.span.end), refs.name.clone())))
 }
 
 fn not_renameable(name: &str) -> RenameError {

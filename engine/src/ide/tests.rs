@@ -131,7 +131,7 @@ fn half_typed_and_odd_documents_do_not_panic() {
             for offset in offsets {
                 let _ = definition_at(&a, &fs, offset);
                 let _ = highlights_at(&a, offset);
-                let _ = prepare_rename_at(&a, offset);
+                let _ = prepare_rename_at(&fs, &a, offset);
                 let _ = references_at(&fs, &a, offset);
             }
         }
@@ -535,11 +535,11 @@ fn highlights_and_prepare_rename_stay_in_the_document() {
     /p/wf.dig:11:21 target
     /p/wf.dig:14:14 target
     ");
-    let (span, name) = prepare_rename_at(&a, offset).unwrap().unwrap();
+    let (span, name) = prepare_rename_at(&fs, &a, offset).unwrap().unwrap();
     assert_eq!((&text[span.range()], name.as_str()), ("target", "target"));
     let at_builtin = text.find("session_date").unwrap() as u32 + 2;
-    assert!(prepare_rename_at(&a, at_builtin).is_err());
-    assert_eq!(prepare_rename_at(&a, 1).unwrap(), None);
+    assert!(prepare_rename_at(&fs, &a, at_builtin).is_err());
+    assert_eq!(prepare_rename_at(&fs, &a, 1).unwrap(), None);
 }
 
 fn analyze_text(path: &str, text: &str) -> (OverlayFileSystem, DocumentAnalysis) {
@@ -761,4 +761,30 @@ fn workspace_symbols_list_workflows_and_tasks() {
     +report Operator("echo") in +weekly at /p/weekly.dig:1
     "#);
     insta::assert_snapshot!(show("LDuser"), @r#"+load_users Operator("td") in +daily+load at /p/load.yml:1"#);
+}
+
+#[test]
+fn a_called_workflow_renames_the_callers_export() {
+    let mut disk = PROJECT_DISK.to_vec();
+    disk.push(("/p/wf.dig", PROJECT_WF));
+    let (text, offset) = cursor("+x:\n  echo>: ${tar$0get} and ${session_date}\n");
+    let fs = overlay(&disk, &[("/p/child.dig", &text)]);
+    let a = analyze_document(&fs, Path::new("/p/child.dig"));
+    let (span, name) = prepare_rename_at(&fs, &a, offset).unwrap().unwrap();
+    assert_eq!((&text[span.range()], name.as_str()), ("target", "target"));
+    let (index, edits) = rename_at(&fs, &a, offset, "table").unwrap();
+    let files: Vec<String> = edits
+        .iter()
+        .map(|(s, _)| index.sources.get(s.file).path.display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "/p/child.dig",
+            "/p/wf.dig",
+            "/p/wf.dig",
+            "/p/wf.dig",
+            "/p/wf.dig"
+        ]
+    );
 }
