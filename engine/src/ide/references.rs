@@ -238,8 +238,12 @@ fn target_at(view: &View<'_>, uses: &[Use], file: FileId, offset: u32) -> Option
     if found.is_some() {
         return found;
     }
+    // A read linked to a caller's definition (through `call>`) is also listed unresolved.
+    let at = |u: &&Use| contains(u.piece.span, file, offset);
     uses.iter()
-        .find(|u| contains(u.piece.span, file, offset))
+        .filter(at)
+        .find(|u| u.def.is_some())
+        .or_else(|| uses.iter().find(at))
         .map(|u| Target::Variable {
             name: u.name.clone(),
             def: u.def,
