@@ -29,12 +29,12 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         match e.file_type() {
             Ok(t) if t.is_dir() => files_under(&p, out),
-            Ok(t) if t.is_file() => {
-                if p.extension()
-                    .is_some_and(|x| x == "dig" || x == "yml" || x == "yaml")
-                {
-                    out.push(p);
-                }
+            Ok(t)
+                if t.is_file()
+                    && p.extension()
+                        .is_some_and(|x| x == "dig" || x == "yml" || x == "yaml") =>
+            {
+                out.push(p)
             }
             _ => {}
         }
