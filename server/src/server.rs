@@ -123,12 +123,17 @@ impl State {
         out
     }
 
-    /// Bumps and returns the open documents (other than `path`) whose analysis read `path`.
+    /// Bumps and returns the open documents (other than `path`) whose analysis read `path`,
+    /// and those not analyzed yet (their running first analysis may have read the old text).
     fn dependents(&mut self, path: &Path) -> Vec<PathBuf> {
         let users: Vec<PathBuf> = self
             .docs
             .iter()
-            .filter(|(p, d)| p.as_path() != path && d.deps.iter().any(|dep| dep == path))
+            .filter(|(p, d)| {
+                p.as_path() != path
+                    && (d.deps.iter().any(|dep| dep == path)
+                        || (d.analysis.is_none() && d.text.len() <= MAX_DOCUMENT_BYTES))
+            })
             .map(|(p, _)| p.clone())
             .collect();
         for p in &users {

@@ -372,3 +372,35 @@ async fn pulled_diagnostics_equal_pushed_ones() {
     assert_eq!(published["diagnostics"], report["items"]);
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pulling_clients_are_told_to_pull_again_when_an_included_file_changes() {
+    let fixture = Fixture::parse(
+        "\
+//- /p/wf.dig
++a:
+  !include : tasks.yml
+//- /p/tasks.yml
++x:
+  sh>: a
+",
+    );
+    let caps = json!({ "textDocument": { "diagnostic": {} },
+                       "workspace": { "diagnostics": { "refreshSupport": true } } });
+    let (mut c, _) = TestClient::start_with(fixture.disk(), caps).await;
+    c.open("/p/wf.dig", fixture.text("/p/wf.dig")).await;
+    c.open("/p/tasks.yml", fixture.text("/p/tasks.yml")).await;
+    let pull = || json!({ "textDocument": { "uri": uri("/p/wf.dig") } });
+    let before = c.request("textDocument/diagnostic", pull()).await;
+    assert_eq!(before["items"], json!([]));
+    // Two operators in the included task: the including workflow's diagnostics change.
+    c.change("/p/tasks.yml", 2, "+x:\n  sh>: a\n  td>: b\n")
+        .await;
+    let refresh = c
+        .wait_for(|m| m["method"] == "workspace/diagnostic/refresh")
+        .await;
+    assert!(refresh.get("id").is_some(), "a request: {refresh}");
+    let after = c.request("textDocument/diagnostic", pull()).await;
+    assert_eq!(after["items"][0]["code"], "M005", "{after}");
+    c.shutdown().await;
+}
