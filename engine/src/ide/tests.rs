@@ -788,3 +788,25 @@ fn a_called_workflow_renames_the_callers_export() {
         ]
     );
 }
+
+#[test]
+fn exports_from_an_included_params_file() {
+    let disk = [("/p/config/params.yml", "table: users\nlimit: 10\n")];
+    let wf = "_export:\n  !include : config/params.yml\n+a:\n  echo>: ${tab$0le} ${limit}\n";
+    insta::assert_snapshot!(refs(&disk, "/p/wf.dig", wf), @r"
+    table Variable
+    /p/config/params.yml:1:1 table (def)
+    /p/wf.dig:4:12 table
+    ");
+    // From the included file itself: its including workflow is found in the directory above.
+    let mut disk2 = vec![(
+        "/p/wf.dig",
+        "_export:\n  !include : config/params.yml\n+a:\n  echo>: ${table} ${limit}\n",
+    )];
+    disk2.push(("/p/other.dig", "+b:\n  echo>: b\n"));
+    insta::assert_snapshot!(refs(&disk2, "/p/config/params.yml", "tab$0le: users\nlimit: 10\n"), @r"
+    table Variable
+    /p/config/params.yml:1:1 table (def)
+    /p/wf.dig:4:12 table
+    ");
+}
