@@ -132,13 +132,13 @@ fn failure_exits_1_with_the_task_its_log_and_how_to_retry() {
 #[test]
 fn tasks_that_cannot_run_locally_stop_the_run_before_it_starts() {
     let dir = temp_project("unrunnable");
-    std::fs::write(dir.join("q.sql"), "select 1").unwrap();
-    std::fs::write(dir.join("wf.dig"), "+q:\n  td>: q.sql\n  database: d\n").unwrap();
+    std::fs::write(dir.join("load.yml"), "in: {}").unwrap();
+    std::fs::write(dir.join("wf.dig"), "+q:\n  embulk>: load.yml\n").unwrap();
     let (code, _, err) = wf_in(&dir, &["run", "wf.dig"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "wf: these tasks cannot run locally:\n  * +wf+q: td> needs Treasure Data; mock it with --mock\ngive them results with --mock FILE, or use --dry-run\n"
+        "wf: these tasks cannot run locally:\n  * +wf+q: embulk> needs the embulk command; mock it with --mock\ngive them results with --mock FILE, or use --dry-run\n"
     );
     let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--dry-run", "--no-history"]);
     assert_eq!(code, 0, "{err}");

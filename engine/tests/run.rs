@@ -62,6 +62,7 @@ impl RunObserver for Trace {
             RunEvent::Succeeded { task, .. } => format!("ok {task}"),
             RunEvent::Resumed { task } => format!("resumed {task}"),
             RunEvent::Mocked { task } => format!("mocked {task}"),
+            RunEvent::Skipped { task } => format!("skipped {task}"),
             RunEvent::Failed { task, message, .. } => format!("FAILED {task}: {message}"),
             RunEvent::Retrying {
                 task,
@@ -260,4 +261,73 @@ fn dry_run_evaluates_but_runs_nothing() {
     let (root, report, trace) = run_case("order", "order.dig", |o| o.dry_run = true);
     assert!(report.success, "{trace}");
     assert_eq!(read(&root, "out.txt"), "");
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+}
+
+#[test]
+fn many_sh_tasks_leak_no_file_descriptors() {
+    let root = project("order");
+    let mut text = String::from("_parallel:\n  limit: 8\n");
+    for i in 0..200 {
+        text.push_str(&format!("+t{i:03}:\n  sh>: echo $task_name\n"));
+    }
+    std::fs::write(root.join("many.dig"), text).unwrap();
+    let (wf, _) = run::load_workflow(&root, &root.join("many.dig")).unwrap();
+    let mut opts = options(&root);
+    opts.max_parallel = 8;
+    let before = open_fds();
+    let mut trace = Trace::default();
+    let report = run::run_workflow(&wf, &opts, &mut trace);
+    assert!(report.success);
+    assert_eq!(
+        trace.0.iter().filter(|l| l.starts_with("  log")).count(),
+        200
+    );
+    // Other tests run in parallel threads of this process: allow their few descriptors.
+    assert!(open_fds() <= before + 16, "{before} -> {}", open_fds());
+    // Scratch directories are removed.
+    let tmp = root.join(".wf/tmp");
+    assert_eq!(std::fs::read_dir(&tmp).map_or(0, |d| d.count()), 0);
+}
+
+#[test]
+fn tasks_before_follow_digdag_start_and_end_rules() {
+    let root = project("order");
+    let (wf, _) = run::load_workflow(&root, &root.join("order.dig")).unwrap();
+    let (name, before) = run::tasks_before(&wf, "+batches+p3").unwrap();
+    assert_eq!(name, "+order+batches+p3");
+    let mut before: Vec<_> = before.into_iter().collect();
+    before.sort();
+    assert_eq!(
+        before,
+        [
+            "+order",
+            "+order+a",
+            "+order+b",
+            "+order+batches",
+            "+order+batches+p1",
+            "+order+batches+p2",
+            "+order+bg"
+        ]
+    );
+    assert!(run::tasks_before(&wf, "+nope").is_err());
+    assert!(run::tasks_before(&wf, "+p")
+        .unwrap_err()
+        .contains("doesn't match"));
+    // `--end +b`: +a and +bg run; +b and everything after are skipped.
+    let (_, only) = run::tasks_before(&wf, "+b").unwrap();
+    let (root2, report, trace) = run_case("order", "order.dig", |o| o.run_only = Some(only));
+    assert!(report.success, "{trace}");
+    assert_eq!(read(&root2, "out.txt"), "a\nbg\n");
+    assert!(trace.contains("skipped +order+last"));
+}
+
+#[test]
+fn sla_adds_alert_fail_and_notice_tasks_when_it_triggers() {
+    let (_, report, trace) = run_case("sla", "sla.dig", |_| {});
+    assert!(!report.success, "{trace}");
+    insta::assert_snapshot!(trace);
 }

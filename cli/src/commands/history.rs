@@ -204,6 +204,8 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode, String> {
         params_file: None,
         session: a.session_time.clone(),
         rerun: false,
+        start: None,
+        end: None,
         dry_run: false,
         show_params: false,
         mock: None,

@@ -34,8 +34,14 @@ pub struct RunArgs {
     #[arg(short = 't', long, default_value = "last")]
     pub session: String,
     /// Run every task again, even those that succeeded earlier in this session.
-    #[arg(short = 'a', long)]
+    #[arg(short = 'a', long, conflicts_with = "start")]
     pub rerun: bool,
+    /// Resume only the tasks before +TASK; run +TASK and everything after it again.
+    #[arg(short = 's', long, value_name = "+TASK")]
+    pub start: Option<String>,
+    /// Run only the tasks before +TASK (resuming as usual); skip +TASK and everything after.
+    #[arg(short = 'e', long, value_name = "+TASK")]
+    pub end: Option<String>,
     /// Evaluate every task's parameters but run no operator.
     #[arg(short = 'd', long)]
     pub dry_run: bool,
@@ -149,6 +155,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     if let Some(e) = history_error {
         eprintln!("wf: warning: {e}");
     }
+    view.finish();
     if !args.json_logs {
         summary(
             &report,
@@ -318,6 +325,12 @@ struct View {
     mocked: usize,
     /// Tasks replayed from the history (their success line is not repeated).
     replayed: std::collections::HashSet<String>,
+    /// Operator tasks running now, with when they started (the live status line).
+    running: Vec<(String, Instant)>,
+    succeeded: usize,
+    failed: usize,
+    /// The live status line at the bottom of a terminal (hidden elsewhere).
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl View {
@@ -331,6 +344,64 @@ impl View {
             resumed: 0,
             mocked: 0,
             replayed: Default::default(),
+            running: Vec::new(),
+            succeeded: 0,
+            failed: 0,
+            bar: (!json && std::io::stderr().is_terminal()).then(|| {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bar
+            }),
+        }
+    }
+
+    /// Redraws the status line: the running tasks with their elapsed time, and counts.
+    fn status(&self) {
+        let Some(bar) = &self.bar else { return };
+        let mut running: Vec<String> = self
+            .running
+            .iter()
+            .map(|(t, at)| {
+                let since = at.duration_since(self.started).as_secs_f64();
+                format!("{t} (since {since:.1}s)")
+            })
+            .collect();
+        if running.len() > 4 {
+            let more = running.len() - 4;
+            running.truncate(4);
+            running.push(format!("+{more} more"));
+        }
+        bar.set_message(format!(
+            "{} ok, {} failed | running: {}",
+            self.succeeded,
+            self.failed,
+            if running.is_empty() {
+                "-".to_string()
+            } else {
+                running.join(", ")
+            }
+        ));
+    }
+
+    /// Prints a line above the status line.
+    fn print(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "{line}");
+            }
+        }
+    }
+
+    /// Removes the status line (before the summary).
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 
@@ -361,6 +432,21 @@ impl RunObserver for View {
             return;
         }
         let stamp = self.stamp();
+        match event {
+            RunEvent::Started { task, .. } => self.running.push((task.to_string(), Instant::now())),
+            RunEvent::Succeeded { task, .. }
+            | RunEvent::Failed { task, .. }
+            | RunEvent::Retrying { task, .. } => {
+                self.running.retain(|(t, _)| t != task);
+                match event {
+                    RunEvent::Succeeded { .. } => self.succeeded += 1,
+                    RunEvent::Failed { .. } => self.failed += 1,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        self.status();
         let line = match event {
             RunEvent::Started {
                 task,
@@ -410,6 +496,10 @@ impl RunObserver for View {
                     self.paint("2", "↷")
                 )
             }
+            RunEvent::Skipped { task } => {
+                self.replayed.insert(task.to_string());
+                format!("{stamp} {} {task} (skipped: --end)", self.paint("2", "↷"))
+            }
             RunEvent::Mocked { task } => {
                 self.mocked += 1;
                 format!("{stamp} {} {task} (mocked)", self.paint("35", "◆"))
@@ -437,8 +527,7 @@ impl RunObserver for View {
                 format!("{stamp} {} {task}: {message}", self.paint("33", "!"))
             }
         };
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
+        self.print(&line);
     }
 }
 
@@ -474,6 +563,7 @@ fn event_json(event: &RunEvent<'_>) -> serde_json::Value {
         }),
         RunEvent::Resumed { task } => json!({"event": "resumed", "task": task}),
         RunEvent::Mocked { task } => json!({"event": "mocked", "task": task}),
+        RunEvent::Skipped { task } => json!({"event": "skipped", "task": task}),
         RunEvent::Failed {
             task,
             message,

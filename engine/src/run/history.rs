@@ -481,6 +481,7 @@ impl RunObserver for HistoryRecorder<'_> {
                 self.history.record_resumed(a, task)
             }
             RunEvent::Mocked { task } => self.history.log(a, task, "mocked"),
+            RunEvent::Skipped { task } => self.history.log(a, task, "skipped (--end)"),
             RunEvent::Failed { task, message, .. } => {
                 self.history
                     .record_task(a, task, TaskState::Error, 0, Some(message), None)

@@ -58,6 +58,9 @@ pub struct RunOptions {
     pub retry_interval_scale: f64,
     /// The files the workflow was loaded from, to say where a failing template was written.
     pub sources: Option<Arc<SourceMap>>,
+    /// `--end`: operator tasks whose name is not in this set are skipped (treated as
+    /// succeeded with an empty result), as are tasks generated at run time.
+    pub run_only: Option<std::collections::HashSet<String>>,
 }
 
 impl RunOptions {
@@ -76,6 +79,7 @@ impl RunOptions {
             resume: HashMap::new(),
             retry_interval_scale: 1.0,
             sources: None,
+            run_only: None,
         }
     }
 }
@@ -148,6 +152,8 @@ pub enum RunEvent<'a> {
     },
     /// A task was not run because it already succeeded in this session.
     Resumed { task: &'a str },
+    /// A task was not run because of `--end` (it counts as succeeded).
+    Skipped { task: &'a str },
     /// A task was not run because a mock gave its result.
     Mocked { task: &'a str },
     /// A task failed (an operator error, or a group whose children failed).
@@ -272,6 +278,77 @@ pub fn unrunnable_tasks(wf: &Workflow, mocks: &Mocks) -> Vec<(String, String)> {
     }
     visit(&wf.root, mocks, &mut out);
     out
+}
+
+/// The tasks digdag runs "before" the task matching `pattern` (a suffix of its full name):
+/// its ancestors, its and its ancestors' upstream siblings (transitively) and all their
+/// descendants (digdag's `--start`/`--end` rule). Returns the matched full name and the set.
+pub fn tasks_before(
+    wf: &Workflow,
+    pattern: &str,
+) -> Result<(String, std::collections::HashSet<String>), String> {
+    let graph = crate::plan::compile_graph(wf);
+    let matches: Vec<usize> = graph
+        .tasks
+        .iter()
+        .filter(|t| t.index != 0 && t.name.ends_with(pattern))
+        .map(|t| t.index)
+        .collect();
+    let target = match matches.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(format!(
+                "Task pattern '{pattern}' doesn't match with any tasks."
+            ))
+        }
+        many => {
+            return Err(format!(
+                "Task pattern '{pattern}' is ambiguous. Matching candidates are [{}]",
+                many.iter()
+                    .map(|&i| graph.tasks[i].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+    };
+    let mut before = std::collections::HashSet::new();
+    let mut node = Some(target);
+    while let Some(n) = node {
+        let mut todo = graph.tasks[n].upstream.clone();
+        let mut seen = Vec::new();
+        while let Some(u) = todo.pop() {
+            if seen.contains(&u) {
+                continue;
+            }
+            seen.push(u);
+            todo.extend(graph.tasks[u].upstream.iter().copied());
+            // `u` and its whole subtree (pre-order indexes follow it until the next sibling).
+            let mut last = u;
+            for t in &graph.tasks[u + 1..] {
+                let mut p = t.parent;
+                let mut inside = false;
+                while let Some(x) = p {
+                    if x == u {
+                        inside = true;
+                        break;
+                    }
+                    p = graph.tasks[x].parent;
+                }
+                if !inside {
+                    break;
+                }
+                last = t.index;
+            }
+            for t in &graph.tasks[u..=last] {
+                before.insert(t.name.clone());
+            }
+        }
+        if n != target {
+            before.insert(graph.tasks[n].name.clone());
+        }
+        node = graph.tasks[n].parent;
+    }
+    Ok((graph.tasks[target].name.clone(), before))
 }
 
 /// A random version-4 UUID (for `session_uuid`).

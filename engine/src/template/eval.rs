@@ -108,6 +108,54 @@ impl EvalError {
     }
 }
 
+/// Renders a template whose every `${...}` is a plain variable path (`${name}`,
+/// `${td.last_job_id}`) found in `params` with a string, integer, boolean or null value,
+/// without starting JavaScript: the result is the one the engine would give (strings as
+/// they are, integers and booleans as JSON, null as ""). Anything else (globals, calls,
+/// floats, objects, a missing name) returns `None` and goes to the engine.
+fn fast_render(template: &str, syntax: Syntax, params: &Object) -> Option<String> {
+    let mut out = String::with_capacity(template.len());
+    for seg in parse_with(template, syntax) {
+        match seg {
+            Segment::Literal(text) => out.push_str(&text),
+            Segment::Expr { code, .. } => {
+                let code = code.trim();
+                if code.is_empty() {
+                    continue;
+                }
+                let mut value: Option<&Value> = None;
+                for (i, part) in code.split('.').enumerate() {
+                    let ok = part
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+                        && part
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+                    if !ok || super::js::is_keyword(part) {
+                        return None;
+                    }
+                    value = Some(if i == 0 {
+                        params.get(part)?
+                    } else {
+                        value?.as_object()?.get(part)?
+                    });
+                }
+                match &value?.kind {
+                    ValueKind::String(v) => out.push_str(v),
+                    ValueKind::Int(i) if i.unsigned_abs() < (1u64 << 53) => {
+                        out.push_str(&i.to_string())
+                    }
+                    ValueKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                    ValueKind::Null => {}
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Removes ES2015+ built-ins (digdag's engine runs ECMAScript 5).
 const ES5_ONLY_JS: &str = include_str!("es5.js");
 
@@ -218,6 +266,9 @@ impl Evaluator {
     pub fn render(&self, template: &str, params: &Object) -> Result<String, EvalError> {
         if !template.contains('$') {
             return Ok(template.to_string());
+        }
+        if let Some(out) = fast_render(template, self.opts.syntax, params) {
+            return Ok(out);
         }
         let tz = self.timezone(params, template)?;
         let json = Value::new(
@@ -597,6 +648,47 @@ mod tests {
             serde_json::Value::Object(o) => obj_of(&o),
             _ => Object::default(),
         }
+    }
+
+    #[test]
+    fn fast_path_gives_what_javascript_gives() {
+        let p = params(serde_json::json!({
+            "s": "text", "n": 42, "b": true, "z": null, "f": 1.5,
+            "td": {"last_job_id": 7, "inner": {"x": "deep"}}, "Math": "shadow"
+        }));
+        let ev = Evaluator::new(EvalOptions::default()).unwrap();
+        let cases = [
+            "${s}",
+            "a ${n} b ${b} c ${z} d",
+            "${td.last_job_id}/${td.inner.x}",
+            "$${s}",
+            "${ s }",
+            "${Math}",
+            "${f}",
+            "${td}",
+            "${td.missing}",
+            "${}",
+            "x${s",
+        ];
+        for t in cases {
+            let slow = ev.run(
+                t,
+                &Value::new(ValueKind::Object(p.clone()), sp()).to_json(),
+                &jiff::tz::TimeZone::UTC,
+            );
+            let fast = fast_render(t, Syntax::Extended, &p);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), slow, "{t}");
+            }
+        }
+        assert_eq!(
+            fast_render("${s}-${n}", Syntax::Extended, &p).as_deref(),
+            Some("text-42")
+        );
+        assert_eq!(fast_render("${f}", Syntax::Extended, &p), None);
+        assert_eq!(fast_render("${nope}", Syntax::Extended, &p), None);
+        assert_eq!(fast_render("${s.length}", Syntax::Extended, &p), None);
+        assert_eq!(fast_render("${this}", Syntax::Extended, &p), None);
     }
 
     fn ev() -> Evaluator {
