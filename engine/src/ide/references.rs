@@ -15,6 +15,7 @@ use crate::load::{normalize_path, FileSystem, ValueKind};
 use crate::model::{names, Task, TaskKind};
 use crate::scope::{task_scopes, Origin};
 use crate::source::{FileId, Span};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// What a set of references is about.
@@ -85,6 +86,7 @@ struct Use {
 /// the caller's definitions.
 fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
     let mut uses: Vec<Use> = Vec::new();
+    let mut seen: HashSet<(Span, Option<Span>)> = HashSet::new();
     // Reads no scope defines, by workflow file.
     let mut unresolved: Vec<(FileId, Use)> = Vec::new();
     let mut calls: Vec<(std::path::PathBuf, Vec<(String, Span)>)> = Vec::new();
@@ -116,10 +118,7 @@ fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
                 if var.is_none() {
                     unresolved.push((wf.file, u.clone()));
                 }
-                if !uses
-                    .iter()
-                    .any(|o| o.piece == u.piece && o.def == u.def && o.name == u.name)
-                {
+                if seen.insert((u.piece.span, u.def)) {
                     uses.push(u);
                 }
             }
@@ -161,10 +160,7 @@ fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
                     def: Some(*span),
                     ..u.clone()
                 };
-                if !uses
-                    .iter()
-                    .any(|o| o.piece == linked.piece && o.def == linked.def)
-                {
+                if seen.insert((linked.piece.span, linked.def)) {
                     uses.push(linked);
                 }
             }
