@@ -456,6 +456,14 @@ pub fn rename_at(
                     "`{new_name}` is not a variable name templates can read (letters, digits, `_` and `$`, not starting with a digit, not a JavaScript keyword)"
                 )));
             }
+            let def = refs
+                .occurrences
+                .iter()
+                .find(|o| o.definition)
+                .map(|o| o.span);
+            if let Some(def) = def {
+                read_by_operators(&index, def, &refs.name, new_name)?;
+            }
             new_name.to_string()
         }
     };
@@ -479,6 +487,49 @@ pub fn rename_at(
     edits.sort_by_key(|(s, _)| (s.file, s.start));
     drop(view);
     Ok((index, edits))
+}
+
+/// Operators read their parameters (and nested config such as `td: {database}`) from the
+/// exported variables too, not only templates: refuses a rename that would change what a task
+/// that sees the definition `def` reads (`old` stops reaching it, or `new` starts to), and the
+/// rename of a directive (`_workdir`).
+fn read_by_operators(
+    index: &ProjectIndex,
+    def: Span,
+    old: &str,
+    new: &str,
+) -> Result<(), RenameError> {
+    if crate::schema::directive(old).is_some() {
+        return Err(RenameError(format!(
+            "`{old}` is a directive digdag reads; it cannot be renamed"
+        )));
+    }
+    for (_, wf) in &index.workflows {
+        for (task, scope) in task_scopes(wf) {
+            let Some(op) = task.operator() else { continue };
+            let sees = scope.get(old).is_some_and(|v| match &v.origin {
+                Origin::Export { span, .. } => {
+                    span.file == def.file && span.start <= def.start && def.end <= span.end
+                }
+                _ => false,
+            });
+            if !sees {
+                continue;
+            }
+            let Some(spec) = crate::schema::operator(op) else {
+                continue;
+            };
+            for name in [old, new] {
+                if spec.param(name).is_some() || spec.nested.contains(&name) {
+                    return Err(RenameError(format!(
+                        "`{name}` is also a parameter of `{op}>` (task {} reads it from the exported variables); renaming would change what that task does",
+                        task.full_name
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether `s` is an identifier a template can read as a variable.

@@ -521,6 +521,15 @@ fn rename_refusals() {
     let var = PROJECT_WF.replacen("  target: report", "  tar$0get: report", 1);
     insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &var, "1x"), @"error: `1x` is not a variable name templates can read (letters, digits, `_` and `$`, not starting with a digit, not a JavaScript keyword)");
     insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", "+a:\n  echo>: x$0\n", "y"), @"error: there is no task name or `_export` variable here");
+    // Operators read exported parameters too.
+    let param =
+        "_export:\n  data$0base: analytics\n+q:\n  td>: q.sql\n  create_table: ${database}_x\n";
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", param, "db"), @"error: `database` is also a parameter of `td>` (task +wf+q reads it from the exported variables); renaming would change what that task does");
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &var, "engine"), @"error: `engine` is also a parameter of `td>` (task +wf+group+extract reads it from the exported variables); renaming would change what that task does");
+    let nested = "_export:\n  t$0d:\n    database: a\n+q:\n  td>: q.sql\n";
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", nested, "x"), @"error: `td` is also a parameter of `td>` (task +wf+q reads it from the exported variables); renaming would change what that task does");
+    let directive = "_export:\n  _work$0dir: sub\n+q:\n  sh>: ls ${_workdir}\n";
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", directive, "x"), @"error: `_workdir` is a directive digdag reads; it cannot be renamed");
 }
 
 #[test]
