@@ -5,7 +5,10 @@ use line_index::{LineCol, LineIndex, TextSize, WideEncoding, WideLineCol};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types as lsp;
-use wf_engine::ide::{DocumentAnalysis, Symbol, SymbolKind, Target};
+use wf_engine::ide::{
+    DocumentAnalysis, Edits, Fold, FoldKind, HintKind, InlayHint, Occurrence, SemanticToken,
+    Symbol, SymbolKind, Target, TokenKind, WorkspaceSymbol, WorkspaceSymbolKind,
+};
 use wf_engine::source::{FileId, SourceMap, Span};
 use wf_engine::Severity;
 
@@ -318,6 +321,259 @@ pub fn location_link(analysis: &DocumentAnalysis, target: &Target) -> Option<lsp
         target_range,
         target_selection_range: target_range,
     })
+}
+
+/// The LSP range of a span of one of `sources`' files.
+pub fn range_in(sources: &SourceMap, span: Span) -> lsp::Range {
+    Files::new(sources).range(span)
+}
+
+/// The offset of an LSP position in the analyzed document (`None` when it could not be read).
+pub fn offset_in(analysis: &DocumentAnalysis, position: lsp::Position) -> Option<u32> {
+    let doc = analysis.file?;
+    Some(LineMap::new(&analysis.sources.get(doc).text).offset(position))
+}
+
+/// Occurrences as locations (spans index `sources`).
+pub fn locations(sources: &SourceMap, occurrences: &[Occurrence]) -> Vec<lsp::Location> {
+    let mut files = Files::new(sources);
+    occurrences
+        .iter()
+        .filter_map(|o| files.location(o.span))
+        .collect()
+}
+
+/// Rename edits as a workspace edit, one list of edits per file.
+pub fn workspace_edit(sources: &SourceMap, edits: &Edits) -> lsp::WorkspaceEdit {
+    let mut files = Files::new(sources);
+    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    for (span, text) in edits {
+        let Some(uri) = uri_of(&sources.get(span.file).path) else {
+            continue;
+        };
+        changes.entry(uri).or_default().push(lsp::TextEdit {
+            range: files.range(*span),
+            new_text: text.clone(),
+        });
+    }
+    lsp::WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    }
+}
+
+/// Occurrences in the document as highlights: definitions are writes, the rest reads.
+pub fn highlights(
+    analysis: &DocumentAnalysis,
+    occurrences: &[Occurrence],
+) -> Vec<lsp::DocumentHighlight> {
+    let mut files = Files::new(&analysis.sources);
+    occurrences
+        .iter()
+        .map(|o| lsp::DocumentHighlight {
+            range: files.range(o.span),
+            kind: Some(if o.definition {
+                lsp::DocumentHighlightKind::WRITE
+            } else {
+                lsp::DocumentHighlightKind::READ
+            }),
+        })
+        .collect()
+}
+
+/// Folding ranges (whole lines).
+pub fn folding_ranges(folds: &[Fold]) -> Vec<lsp::FoldingRange> {
+    folds
+        .iter()
+        .map(|f| lsp::FoldingRange {
+            start_line: f.start_line,
+            end_line: f.end_line,
+            kind: Some(match f.kind {
+                FoldKind::Region => lsp::FoldingRangeKind::Region,
+                FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+            }),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// Selection ranges: each chain (innermost first) as nested ranges.
+pub fn selection_ranges(
+    analysis: &DocumentAnalysis,
+    chains: &[Vec<Span>],
+) -> Vec<lsp::SelectionRange> {
+    let mut files = Files::new(&analysis.sources);
+    chains
+        .iter()
+        .map(|chain| {
+            let mut out: Option<lsp::SelectionRange> = None;
+            for span in chain.iter().rev() {
+                out = Some(lsp::SelectionRange {
+                    range: files.range(*span),
+                    parent: out.map(Box::new),
+                });
+            }
+            out.unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The semantic token types, in legend order (see [`semantic_tokens`]).
+const TOKEN_TYPES: [(TokenKind, lsp::SemanticTokenType); 7] = [
+    (TokenKind::Task, lsp::SemanticTokenType::FUNCTION),
+    (TokenKind::Operator, lsp::SemanticTokenType::KEYWORD),
+    (TokenKind::Directive, lsp::SemanticTokenType::MACRO),
+    (TokenKind::Parameter, lsp::SemanticTokenType::PROPERTY),
+    (TokenKind::Variable, lsp::SemanticTokenType::VARIABLE),
+    (TokenKind::Secret, lsp::SemanticTokenType::ENUM_MEMBER),
+    (
+        TokenKind::TemplateDelimiter,
+        lsp::SemanticTokenType::OPERATOR,
+    ),
+];
+
+/// The legend the server announces: task names are `function`s, operators `keyword`s,
+/// directives `macro`s, parameters `property`s, variables `variable`s (`declaration` where
+/// exported, `defaultLibrary` for built-ins), secret keys `enumMember`s, `${` `}` `operator`s.
+pub fn semantic_tokens_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TOKEN_TYPES.iter().map(|(_, t)| t.clone()).collect(),
+        token_modifiers: vec![
+            lsp::SemanticTokenModifier::DECLARATION,
+            lsp::SemanticTokenModifier::DEFAULT_LIBRARY,
+        ],
+    }
+}
+
+/// Engine tokens (sorted, one line each) in LSP's relative encoding with UTF-16 lengths.
+pub fn semantic_tokens(
+    analysis: &DocumentAnalysis,
+    tokens: &[SemanticToken],
+) -> lsp::SemanticTokens {
+    let Some(doc) = analysis.file else {
+        return lsp::SemanticTokens::default();
+    };
+    let text = &analysis.sources.get(doc).text;
+    let map = LineMap::new(text);
+    let mut data = Vec::with_capacity(tokens.len());
+    let (mut line, mut col) = (0u32, 0u32);
+    for t in tokens {
+        let start = map.position(t.span.start);
+        let length = text
+            .get(t.span.range())
+            .map_or(0, |s| s.encode_utf16().count() as u32);
+        let Some(token_type) = TOKEN_TYPES.iter().position(|(k, _)| *k == t.kind) else {
+            continue;
+        };
+        let delta_line = start.line - line;
+        let delta_start = if delta_line == 0 {
+            start.character - col
+        } else {
+            start.character
+        };
+        data.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length,
+            token_type: token_type as u32,
+            token_modifiers_bitset: u32::from(t.declaration) | (u32::from(t.builtin) << 1),
+        });
+        line = start.line;
+        col = start.character;
+    }
+    lsp::SemanticTokens {
+        result_id: None,
+        data,
+    }
+}
+
+/// Workspace symbols (spans index `sources`).
+pub fn workspace_symbols(
+    sources: &SourceMap,
+    symbols: &[WorkspaceSymbol],
+) -> Vec<lsp::WorkspaceSymbol> {
+    let mut files = Files::new(sources);
+    symbols
+        .iter()
+        .filter_map(|s| {
+            let location = files.location(s.span)?;
+            let (kind, detail) = match &s.kind {
+                WorkspaceSymbolKind::Workflow => (lsp::SymbolKind::FILE, String::new()),
+                WorkspaceSymbolKind::Group => (lsp::SymbolKind::NAMESPACE, String::new()),
+                WorkspaceSymbolKind::Operator(op) => {
+                    (lsp::SymbolKind::FUNCTION, format!(" ({op}>)"))
+                }
+            };
+            Some(lsp::WorkspaceSymbol {
+                name: s.name.clone(),
+                kind,
+                tags: None,
+                container_name: Some(format!("{}{detail}", s.container)),
+                location: lsp::OneOf::Left(location),
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// Inlay hints in `range` of the document, shown after the text they describe.
+pub fn inlay_hints(
+    analysis: &DocumentAnalysis,
+    hints: &[InlayHint],
+    range: lsp::Range,
+) -> Vec<lsp::InlayHint> {
+    let Some(doc) = analysis.file else {
+        return Vec::new();
+    };
+    let map = LineMap::new(&analysis.sources.get(doc).text);
+    hints
+        .iter()
+        .filter_map(|h| {
+            let position = map.position(h.offset);
+            if position < range.start || position > range.end {
+                return None;
+            }
+            Some(lsp::InlayHint {
+                position,
+                label: lsp::InlayHintLabel::String(match h.kind {
+                    HintKind::NextRun => h.label.clone(),
+                    HintKind::Expansion => format!("→ {}", h.label),
+                }),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(lsp::InlayHintTooltip::MarkupContent(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: h.tooltip.clone(),
+                })),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// The command that shows the plan of a workflow (`wf.plan`, handled by the server).
+pub const PLAN_COMMAND: &str = "wf.plan";
+/// The command that runs a workflow (`wf.run`, handled by the client, e.g. with `wf run`).
+pub const RUN_COMMAND: &str = "wf.run";
+
+/// The code lenses of a workflow document: "Plan" and "Run" above its first line, each calling
+/// its command with the document's URI.
+pub fn code_lenses(uri: &lsp::Uri) -> Vec<lsp::CodeLens> {
+    let at = lsp::Range::default();
+    [("Plan", PLAN_COMMAND), ("Run", RUN_COMMAND)]
+        .into_iter()
+        .map(|(title, command)| lsp::CodeLens {
+            range: at,
+            command: Some(lsp::Command {
+                title: title.to_string(),
+                command: command.to_string(),
+                arguments: Some(vec![serde_json::Value::String(uri.as_str().to_string())]),
+            }),
+            data: None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

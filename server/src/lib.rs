@@ -23,6 +23,7 @@ where
 {
     let (service, socket) = LspService::build(|client| Backend::new(client, base))
         .custom_method(transport::INVALID_REQUEST, Backend::invalid_request)
+        .custom_method("wf/documentText", Backend::document_text)
         .finish();
     // Messages go through `transport::pump`, which keeps malformed input from stopping the
     // server, on an in-process pipe.

@@ -8,6 +8,7 @@
 //! the published diagnostics always belong to the latest text.
 
 use crate::convert;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +23,16 @@ use wf_engine::load::FileSystem;
 /// no diagnostics, outline or navigation.
 pub const MAX_DOCUMENT_BYTES: usize = 2 << 20;
 
+/// The parameters of `wf/documentText`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DocumentTextParams {
+    text_document: TextDocumentIdentifier,
+}
+
+/// Most symbols one `workspace/symbol` reply lists.
+const MAX_WORKSPACE_SYMBOLS: usize = 1_000;
+
 /// The language server.
 pub struct Backend {
     shared: Arc<Shared>,
@@ -34,6 +45,16 @@ struct Shared {
     publish: tokio::sync::Mutex<()>,
     /// Whether the client accepts `LocationLink`s for definitions.
     link_support: AtomicBool,
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`); then they are not
+    /// pushed.
+    pull_diagnostics: AtomicBool,
+    /// Whether the client accepts `workspace/diagnostic/refresh`.
+    diagnostic_refresh: AtomicBool,
+    /// "Now" for schedule hints and plans, fixed by the `now` initialization option (RFC 3339)
+    /// for reproducible replies; the clock otherwise.
+    now: Mutex<Option<jiff::Timestamp>>,
+    /// The workspace folders (for workspace symbols).
+    roots: Mutex<Vec<PathBuf>>,
 }
 
 #[derive(Default)]
@@ -59,6 +80,8 @@ struct Doc {
     running: bool,
     /// The text changed while it was running.
     pending: bool,
+    /// A file it reads changed: a client that pulls diagnostics must be told to pull again.
+    dependency_changed: bool,
 }
 
 impl State {
@@ -90,6 +113,7 @@ impl State {
                         deps: Vec::new(),
                         running: false,
                         pending: false,
+                        dependency_changed: false,
                     },
                 );
             }
@@ -99,18 +123,24 @@ impl State {
         out
     }
 
-    /// Bumps and returns the open documents (other than `path`) whose analysis read `path`.
+    /// Bumps and returns the open documents (other than `path`) whose analysis read `path`,
+    /// and those not analyzed yet (their running first analysis may have read the old text).
     fn dependents(&mut self, path: &Path) -> Vec<PathBuf> {
         let users: Vec<PathBuf> = self
             .docs
             .iter()
-            .filter(|(p, d)| p.as_path() != path && d.deps.iter().any(|dep| dep == path))
+            .filter(|(p, d)| {
+                p.as_path() != path
+                    && (d.deps.iter().any(|dep| dep == path)
+                        || (d.analysis.is_none() && d.text.len() <= MAX_DOCUMENT_BYTES))
+            })
             .map(|(p, _)| p.clone())
             .collect();
         for p in &users {
             let rev = self.bump();
             if let Some(d) = self.docs.get_mut(p) {
                 d.rev = rev;
+                d.dependency_changed = true;
             }
         }
         users
@@ -226,16 +256,57 @@ impl Shared {
                 return;
             }
         }
-        let (uri, version) = {
-            let st = self.state();
-            match st.docs.get(&snap.path) {
-                Some(d) if d.rev == snap.rev => (d.uri.clone(), d.version),
+        let (uri, version, dependency_changed) = {
+            let mut st = self.state();
+            match st.docs.get_mut(&snap.path) {
+                Some(d) if d.rev == snap.rev => (
+                    d.uri.clone(),
+                    d.version,
+                    std::mem::take(&mut d.dependency_changed),
+                ),
                 _ => return,
             }
         };
+        if self.pull_diagnostics.load(Ordering::Relaxed) {
+            // The client asks for them when a document changes; when a file it includes
+            // changed, tell the client to ask again.
+            if dependency_changed && self.diagnostic_refresh.load(Ordering::Relaxed) {
+                let client = self.client.clone();
+                tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
+            }
+            return;
+        }
         self.client
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
+    }
+
+    /// "Now" for schedule hints and plans.
+    fn now(&self) -> jiff::Timestamp {
+        self.now
+            .lock()
+            .ok()
+            .and_then(|n| *n)
+            .unwrap_or_else(jiff::Timestamp::now)
+    }
+
+    /// The current revision of an open document.
+    fn revision(&self, path: &Path) -> Option<u64> {
+        self.state().docs.get(path).map(|d| d.rev)
+    }
+
+    /// The project directories to search for workspace symbols: the workspace folders and
+    /// the directories of the open documents.
+    fn project_roots(&self) -> Vec<PathBuf> {
+        let mut roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        for p in self.state().docs.keys() {
+            if let Some(dir) = p.parent() {
+                if !roots.iter().any(|r| r == dir) {
+                    roots.push(dir.to_path_buf());
+                }
+            }
+        }
+        roots
     }
 
     /// The analysis of the current text of `path` (open or not), computing it when needed.
@@ -296,6 +367,10 @@ impl Backend {
                 }),
                 publish: tokio::sync::Mutex::new(()),
                 link_support: AtomicBool::new(false),
+                pull_diagnostics: AtomicBool::new(false),
+                diagnostic_refresh: AtomicBool::new(false),
+                now: Mutex::new(None),
+                roots: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -312,8 +387,22 @@ impl Backend {
         Err(Error::invalid_request())
     }
 
-    /// The capabilities this server offers.
-    pub fn capabilities() -> ServerCapabilities {
+    /// `wf/documentText` (`{"textDocument": {"uri"}}`): the text and version of an open
+    /// document as the server holds it, for checking an editor's edits against the server.
+    pub(crate) async fn document_text(&self, params: DocumentTextParams) -> Result<Value> {
+        let path = convert::path_of(&params.text_document.uri)
+            .ok_or_else(|| Error::invalid_params("not a file: URI"))?;
+        let st = self.shared.state();
+        let doc = st
+            .docs
+            .get(&path)
+            .ok_or_else(|| Error::invalid_params("the document is not open"))?;
+        Ok(serde_json::json!({ "version": doc.version, "text": &*doc.text }))
+    }
+
+    /// The capabilities this server offers; pull diagnostics only to a client that supports
+    /// them (`pull_diagnostics`).
+    pub fn capabilities(pull_diagnostics: bool) -> ServerCapabilities {
         ServerCapabilities {
             text_document_sync: Some(TextDocumentSyncCapability::Options(
                 TextDocumentSyncOptions {
@@ -338,6 +427,39 @@ impl Backend {
                 ..Default::default()
             })),
             definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            document_highlight_provider: Some(OneOf::Left(true)),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+            semantic_tokens_provider: Some(
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: convert::semantic_tokens_legend(),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    work_done_progress_options: Default::default(),
+                }),
+            ),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            inlay_hint_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: vec![convert::PLAN_COMMAND.to_string()],
+                work_done_progress_options: Default::default(),
+            }),
+            diagnostic_provider: pull_diagnostics.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("wf".to_string()),
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: false,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
             ..Default::default()
         }
     }
@@ -345,15 +467,54 @@ impl Backend {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let links = params
-            .capabilities
-            .text_document
-            .and_then(|t| t.definition)
+        let text_caps = params.capabilities.text_document.as_ref();
+        let links = text_caps
+            .and_then(|t| t.definition.as_ref())
             .and_then(|d| d.link_support)
             .unwrap_or(false);
         self.shared.link_support.store(links, Ordering::Relaxed);
+        let pull = text_caps.is_some_and(|t| t.diagnostic.is_some());
+        self.shared.pull_diagnostics.store(pull, Ordering::Relaxed);
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        self.shared
+            .diagnostic_refresh
+            .store(refresh, Ordering::Relaxed);
+        let now = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("now"))
+            .and_then(|n| n.as_str())
+            .map(|n| {
+                n.parse::<jiff::Timestamp>()
+                    .map_err(|e| Error::invalid_params(format!("initializationOptions.now: {e}")))
+            })
+            .transpose()?;
+        if let Ok(mut slot) = self.shared.now.lock() {
+            *slot = now;
+        }
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        #[allow(deprecated)] // `root_uri` is what older clients send
+        if let Some(root) = params.root_uri.as_ref().and_then(convert::path_of) {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+        if let Ok(mut slot) = self.shared.roots.lock() {
+            *slot = roots;
+        }
         Ok(InitializeResult {
-            capabilities: Backend::capabilities(),
+            capabilities: Backend::capabilities(pull),
             server_info: Some(ServerInfo {
                 name: "wf".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -532,5 +693,260 @@ impl LanguageServer for Backend {
             })
         })
         .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let Some(path) = convert::path_of(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, fs)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        let with_declaration = params.context.include_declaration;
+        blocking(move || {
+            let offset = convert::offset_in(&analysis, at.position)?;
+            let (index, refs) = ide::references_at(&fs, &analysis, offset)?;
+            let occurrences: Vec<ide::Occurrence> = refs
+                .occurrences
+                .into_iter()
+                .filter(|o| with_declaration || !o.definition)
+                .collect();
+            Some(convert::locations(&index.sources, &occurrences))
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        let Some(path) = convert::path_of(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let offset = convert::offset_in(&analysis, at.position)?;
+            let occurrences = ide::highlights_at(&analysis, offset);
+            (!occurrences.is_empty()).then(|| convert::highlights(&analysis, &occurrences))
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, fs)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let Some(offset) = convert::offset_in(&analysis, params.position) else {
+                return Ok(None);
+            };
+            match ide::prepare_rename_at(&fs, &analysis, offset) {
+                Ok(Some((span, name))) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                    range: convert::range_in(&analysis.sources, span),
+                    placeholder: name,
+                })),
+                Ok(None) => Ok(None),
+                Err(e) => Err(Error::invalid_params(e.to_string())),
+            }
+        })
+        .await?
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let Some(path) = convert::path_of(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, fs)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        let new_name = params.new_name;
+        blocking(move || {
+            let Some(offset) = convert::offset_in(&analysis, at.position) else {
+                return Ok(None);
+            };
+            match ide::rename_at(&fs, &analysis, offset, &new_name) {
+                Ok((index, edits)) => Ok(Some(convert::workspace_edit(&index.sources, &edits))),
+                Err(e) => Err(Error::invalid_params(e.to_string())),
+            }
+        })
+        .await?
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || Some(convert::folding_ranges(&ide::folding_ranges(&analysis)))).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let offsets: Vec<u32> = params
+                .positions
+                .iter()
+                .filter_map(|p| convert::offset_in(&analysis, *p))
+                .collect();
+            let chains = ide::selection_ranges(&analysis, &offsets);
+            Some(convert::selection_ranges(&analysis, &chains))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let tokens = ide::semantic_tokens(&analysis);
+            Some(SemanticTokensResult::Tokens(convert::semantic_tokens(
+                &analysis, &tokens,
+            )))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let roots = self.shared.project_roots();
+        let fs = self.shared.state().fs.clone();
+        let query = params.query;
+        blocking(move || {
+            let mut out: Vec<WorkspaceSymbol> = Vec::new();
+            for root in roots {
+                let index = ide::ProjectIndex::load(&fs, &root, &[]);
+                let found = ide::workspace_symbols(&index, &query);
+                for s in convert::workspace_symbols(&index.sources, &found) {
+                    if out.len() >= MAX_WORKSPACE_SYMBOLS {
+                        break;
+                    }
+                    if !out
+                        .iter()
+                        .any(|o| o.location == s.location && o.name == s.name)
+                    {
+                        out.push(s);
+                    }
+                }
+            }
+            Some(WorkspaceSymbolResponse::Nested(out))
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        let now = self.shared.now();
+        blocking(move || {
+            let hints = ide::inlay_hints(&analysis, now);
+            Some(convert::inlay_hints(&analysis, &hints, params.range))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some(path) = convert::path_of(&uri) else {
+            return Ok(None);
+        };
+        if ide::document_kind(&path) != ide::DocumentKind::Workflow {
+            return Ok(None);
+        }
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Ok(None);
+        };
+        Ok(analysis.model.is_some().then(|| convert::code_lenses(&uri)))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != convert::PLAN_COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}` (the server runs `{}`)",
+                params.command,
+                convert::PLAN_COMMAND
+            )));
+        }
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|a| a.as_str())
+            .and_then(|u| u.parse::<Uri>().ok())
+            .ok_or_else(|| Error::invalid_params("wf.plan takes the workflow's URI"))?;
+        let path = convert::path_of(&uri)
+            .ok_or_else(|| Error::invalid_params("wf.plan takes a file: URI"))?;
+        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+            return Err(Error::invalid_params("the workflow could not be read"));
+        };
+        let now = self.shared.now();
+        let text = blocking(move || ide::plan_text(&analysis, now, 5)).await?;
+        match text {
+            Some(t) => Ok(Some(LSPAny::String(t))),
+            None => Err(Error::invalid_params("not a workflow (.dig) file")),
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Err(Error::invalid_params("not a file: URI"));
+        };
+        let rev = self.shared.revision(&path);
+        let result_id = rev.map(|r| r.to_string());
+        if result_id.is_some() && params.previous_result_id == result_id {
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id: result_id.unwrap_or_default(),
+                    },
+                }),
+            ));
+        }
+        let items = match self.shared.analysis(path).await? {
+            Some((analysis, _)) => blocking(move || convert::diagnostics(&analysis)).await?,
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
+            }),
+        ))
     }
 }

@@ -12,29 +12,8 @@ use support::{uri, TestClient};
 use wf_engine::ide::{analyze_document, OverlayFileSystem};
 use wf_engine::load::MemoryFileSystem;
 
-/// A workflow of `groups` parallel stages of td> and sh> tasks (27 lines per stage).
-pub fn workflow_text(groups: usize) -> String {
-    let mut s = String::from(
-        "timezone: Asia/Tokyo\nschedule:\n  daily>: 07:00:00\n_export:\n  td:\n    database: analytics\n  report_dir: reports\n",
-    );
-    for g in 0..groups {
-        s.push_str(&format!(
-            "+stage_{g}:\n  _parallel: true\n  _export:\n    stage: {g}\n"
-        ));
-        for i in 0..5 {
-            s.push_str(&format!(
-                "  +load_{i}:\n    td>: queries/q.sql\n    create_table: t_{g}_{i}\n    engine: presto\n"
-            ));
-        }
-        s.push_str("  _error:\n    echo>: stage ${stage} failed at ${session_date}\n");
-    }
-    s
-}
-
 fn disk() -> MemoryFileSystem {
-    let mut fs = MemoryFileSystem::new();
-    fs.insert("/p/queries/q.sql", "select 1");
-    fs
+    support::big_workflow_disk()
 }
 
 fn summary(mut times: Vec<Duration>) -> String {
@@ -51,7 +30,7 @@ fn summary(mut times: Vec<Duration>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diagnostics_latency_after_an_edit_of_a_5000_line_workflow() {
-    let text = workflow_text(185);
+    let text = support::workflow_text(185);
     let lines = text.lines().count();
     let profile = if cfg!(debug_assertions) {
         "debug"

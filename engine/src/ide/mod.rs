@@ -8,18 +8,41 @@
 //! - [`definition_at`]: where the name or path under the cursor points.
 //! - [`hover_at`]: the catalog documentation of what is under the cursor.
 //! - [`completions_at`]: variables, operators, parameters, directives and values at the cursor.
+//! - [`references_at`], [`rename_at`], [`highlights_at`]: task names and `_export` variables
+//!   across the project ([`ProjectIndex`]).
+//! - [`folding_ranges`], [`selection_ranges`]: from the syntax tree.
+//! - [`semantic_tokens`]: task names, operators, directives, parameters, template variables.
+//! - [`workspace_symbols`]: workflows and tasks of a project.
+//! - [`inlay_hints`], [`plan_text`]: next run times, loop sizes, the plan of a workflow.
 
 mod analysis;
 mod completion;
 mod definition;
+mod hints;
 mod hover;
+mod project;
+mod references;
+mod structure;
 mod symbols;
+mod tokens;
+mod workspace;
 
 pub use analysis::{analyze_document, document_kind, DocumentAnalysis, DocumentKind};
 pub use completion::{completions_at, Completion, CompletionKind};
 pub use definition::{definition_at, Target};
+pub use hints::{expansion, inlay_hints, plan_text, HintKind, InlayHint};
 pub use hover::{hover_at, Hover};
+pub use project::{
+    project_workflow_files, template_pieces, ProjectIndex, TemplatePart, TemplatePiece, View,
+};
+pub use references::{
+    highlights_at, prepare_rename_at, references_at, references_in, rename_at, Edits, Occurrence,
+    ReferenceKind, References, RenameError,
+};
+pub use structure::{folding_ranges, selection_ranges, Fold, FoldKind};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
+pub use tokens::{semantic_tokens, SemanticToken, TokenKind};
+pub use workspace::{fuzzy_match, workspace_symbols, WorkspaceSymbol, WorkspaceSymbolKind};
 
 use crate::load::{normalize_path, DiskFileSystem, FileSystem};
 use std::collections::HashMap;
@@ -85,6 +108,26 @@ impl FileSystem for OverlayFileSystem {
             Some(text) => Ok(text.as_bytes().to_vec()),
             None => self.base.read(path),
         }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.docs.contains_key(&normalize_path(path)) || self.base.is_file(path)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        let dir = normalize_path(path);
+        self.docs.keys().any(|p| p.starts_with(&dir) && *p != dir) || self.base.is_dir(path)
+    }
+
+    fn list_dir(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let dir = normalize_path(dir);
+        let mut out = self.base.list_dir(&dir).unwrap_or_default();
+        for p in self.docs.keys() {
+            if p.parent() == Some(dir.as_path()) && !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        Ok(out)
     }
 }
 

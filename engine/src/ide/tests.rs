@@ -112,14 +112,27 @@ fn half_typed_and_odd_documents_do_not_panic() {
         "+a:\n\t+b: x",
         "!include : ../../etc/passwd\n",
         "+a:\n  _after: [\n",
+        "+a:\n  echo>: ${secret:\n  _export: {x: \"${\"}\n",
+        "+a:\n  loop>: 99999999999999999999\n  _do:\n    for_range>: {from: -9223372036854775808, to: 9223372036854775807, step: 1}\n",
+        "schedule:\n  daily>: 25:00:00\n+a:\n  echo>: x\n",
+        "+a:\n  for_range>: {from: 0, to: 10, slices: 9223372036854775807}\n  _do:\n    echo>: x\n",
     ] {
         for path in ["/p/wf.dig", "/p/frag.yml"] {
             let fs = overlay(&[], &[(path, text)]);
             let a = analyze_document(&fs, Path::new(path));
             let _ = a.document_diagnostics();
             let _ = document_symbols(&a);
-            for offset in 0..=text.len() as u32 + 2 {
+            let _ = folding_ranges(&a);
+            let _ = semantic_tokens(&a);
+            let _ = inlay_hints(&a, jiff::Timestamp::UNIX_EPOCH);
+            let _ = plan_text(&a, jiff::Timestamp::UNIX_EPOCH, 3);
+            let offsets: Vec<u32> = (0..=text.len() as u32 + 2).collect();
+            let _ = selection_ranges(&a, &offsets);
+            for offset in offsets {
                 let _ = definition_at(&a, &fs, offset);
+                let _ = highlights_at(&a, offset);
+                let _ = prepare_rename_at(&fs, &a, offset);
+                let _ = references_at(&fs, &a, offset);
             }
         }
     }
@@ -313,4 +326,496 @@ fn goto_include_opens_the_file() {
         None
     );
     assert_eq!(goto(&disk, "/p/wf.dig", "+a:\n  sh>: t.y$0ml\n"), None);
+}
+
+/// Occurrences as `path:line:col text` lines (`def` marks definitions).
+fn render_occurrences(sources: &crate::source::SourceMap, occ: &[Occurrence]) -> String {
+    occ.iter()
+        .map(|o| {
+            let f = sources.get(o.span.file);
+            let (line, col) = f.line_char_col(o.span.start);
+            format!(
+                "{}:{line}:{col} {}{}",
+                f.path.display(),
+                &f.text[o.span.range()],
+                if o.definition { " (def)" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// References at the `$0` of `doc` (text from `open`), with `disk` files around it.
+fn refs(disk: &[(&str, &str)], doc: &str, fixture: &str) -> String {
+    let (text, offset) = cursor(fixture);
+    let fs = overlay(disk, &[(doc, &text)]);
+    let a = analyze_document(&fs, Path::new(doc));
+    match references_at(&fs, &a, offset) {
+        Some((index, r)) => format!(
+            "{} {:?}\n{}",
+            r.name,
+            r.kind,
+            render_occurrences(&index.sources, &r.occurrences)
+        ),
+        None => "none".to_string(),
+    }
+}
+
+const PROJECT_WF: &str = "\
+_export:
+  target: report
+  td:
+    database: analytics
++prepare:
+  sh>: echo ${target}
++group:
+  _parallel: true
+  +extract:
+    td>: q.sql
+    create_table: ${target}_${td.database}
+  +load:
+    _after: [+extract]
+    echo>: ${target}
+  +shadow:
+    _export:
+      target: other
+    echo>: ${target} ${session_date}
++sub:
+  call>: child
+";
+
+const PROJECT_DISK: &[(&str, &str)] = &[
+    ("/p/q.sql", "select 1"),
+    // Reads `target` from its caller.
+    (
+        "/p/child.dig",
+        "+x:\n  echo>: ${target} and ${session_date}\n",
+    ),
+    // Another workflow of the project: its own `target`.
+    (
+        "/p/other.dig",
+        "_export:\n  target: x\n+y:\n  echo>: ${target}\n",
+    ),
+];
+
+#[test]
+fn references_of_an_export_across_the_project() {
+    let fixture = PROJECT_WF.replacen("  target: report", "  tar$0get: report", 1);
+    insta::assert_snapshot!(refs(PROJECT_DISK, "/p/wf.dig", &fixture), @r"
+    target Variable
+    /p/wf.dig:2:3 target (def)
+    /p/child.dig:2:12 target
+    /p/wf.dig:6:15 target
+    /p/wf.dig:11:21 target
+    /p/wf.dig:14:14 target
+    ");
+    // From a use: the same set. From the shadowing task: only its own.
+    let from_use = PROJECT_WF.replacen("echo ${target}", "echo ${tar$0get}", 1);
+    assert_eq!(
+        refs(PROJECT_DISK, "/p/wf.dig", &from_use),
+        refs(PROJECT_DISK, "/p/wf.dig", &fixture)
+    );
+    let shadow = PROJECT_WF.replacen(
+        "echo>: ${target} ${session",
+        "echo>: ${tar$0get} ${session",
+        1,
+    );
+    insta::assert_snapshot!(refs(PROJECT_DISK, "/p/wf.dig", &shadow), @r"
+    target Variable
+    /p/wf.dig:17:7 target (def)
+    /p/wf.dig:18:14 target
+    ");
+}
+
+#[test]
+fn references_of_builtins_and_tasks() {
+    let builtin = PROJECT_WF.replacen("${session_date}", "${session_$0date}", 1);
+    insta::assert_snapshot!(refs(PROJECT_DISK, "/p/wf.dig", &builtin), @r"
+    session_date OtherVariable
+    /p/child.dig:2:26 session_date
+    /p/wf.dig:18:24 session_date
+    ");
+    let task = PROJECT_WF.replacen("  +extract:", "  +ext$0ract:", 1);
+    insta::assert_snapshot!(refs(PROJECT_DISK, "/p/wf.dig", &task), @r"
+    +extract Task
+    /p/wf.dig:9:3 +extract (def)
+    /p/wf.dig:13:14 +extract
+    ");
+    let from_after = PROJECT_WF.replacen("[+extract]", "[+extr$0act]", 1);
+    assert_eq!(
+        refs(PROJECT_DISK, "/p/wf.dig", &from_after),
+        refs(PROJECT_DISK, "/p/wf.dig", &task)
+    );
+    assert_eq!(
+        refs(PROJECT_DISK, "/p/wf.dig", "+a:\n  echo>: he$0llo\n"),
+        "none"
+    );
+}
+
+#[test]
+fn task_references_reach_into_included_files() {
+    let disk = [("/p/tasks.yml", "+first:\n  sh>: a\n")];
+    let wf = "+g:\n  _parallel: true\n  !include : tasks.yml\n  +second:\n    _after: +fir$0st\n    sh>: b\n";
+    insta::assert_snapshot!(refs(&disk, "/p/wf.dig", wf), @r"
+    +first Task
+    /p/tasks.yml:1:1 +first (def)
+    /p/wf.dig:5:13 +first
+    ");
+    // From the included file (its own document): the including workflow is found.
+    let mut disk2 = vec![("/p/wf.dig", wf.replace("$0", "").leak() as &str)];
+    disk2.push(("/p/other.yml", "x: 1\n"));
+    insta::assert_snapshot!(refs(&disk2, "/p/tasks.yml", "+fi$0rst:\n  sh>: a\n"), @r"
+    +first Task
+    /p/tasks.yml:1:1 +first (def)
+    /p/wf.dig:5:13 +first
+    ");
+}
+
+fn rename(disk: &[(&str, &str)], doc: &str, fixture: &str, new_name: &str) -> String {
+    let (text, offset) = cursor(fixture);
+    let fs = overlay(disk, &[(doc, &text)]);
+    let a = analyze_document(&fs, Path::new(doc));
+    match rename_at(&fs, &a, offset, new_name) {
+        Ok((index, edits)) => {
+            // Apply the edits to every file and show the changed files.
+            let mut out = String::new();
+            let mut files: Vec<crate::source::FileId> = edits.iter().map(|(s, _)| s.file).collect();
+            files.dedup();
+            for f in files {
+                let mut t = index.sources.get(f).text.to_string();
+                for (s, new) in edits.iter().rev().filter(|(s, _)| s.file == f) {
+                    t.replace_range(s.range(), new);
+                }
+                out.push_str(&format!("//- {}\n{t}", index.sources.get(f).path.display()));
+            }
+            out
+        }
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[test]
+fn rename_an_export_and_a_task() {
+    let fixture = PROJECT_WF.replacen("  target: report", "  tar$0get: report", 1);
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &fixture, "table"));
+    let task = PROJECT_WF.replacen("  +extract:", "  +ext$0ract:", 1);
+    let renamed = rename(PROJECT_DISK, "/p/wf.dig", &task, "fetch");
+    assert!(
+        renamed.contains("  +fetch:\n") && renamed.contains("_after: [+fetch]"),
+        "{renamed}"
+    );
+    assert_eq!(renamed, rename(PROJECT_DISK, "/p/wf.dig", &task, "+fetch"));
+    // The renamed workflow is still clean.
+    let text = renamed.split_once('\n').unwrap().1;
+    let fs = overlay(PROJECT_DISK, &[("/p/wf.dig", text)]);
+    assert!(codes(&analyze_document(&fs, Path::new("/p/wf.dig"))).is_empty());
+}
+
+#[test]
+fn rename_refusals() {
+    let builtin = PROJECT_WF.replacen("${session_date}", "${session_$0date}", 1);
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &builtin, "x"), @"error: `session_date` cannot be renamed: it is a built-in variable");
+    let task = PROJECT_WF.replacen("  +extract:", "  +ext$0ract:", 1);
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &task, "+load"), @"error: a sibling task is already named `+load` (+wf+group+load)");
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &task, "+a b"), @"error: invalid task name `+a b`: must not contain character ' '");
+    let var = PROJECT_WF.replacen("  target: report", "  tar$0get: report", 1);
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &var, "1x"), @"error: `1x` is not a variable name templates can read (letters, digits, `_` and `$`, not starting with a digit, not a JavaScript keyword)");
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", "+a:\n  echo>: x$0\n", "y"), @"error: there is no task name or `_export` variable here");
+    // Operators read exported parameters too.
+    let param =
+        "_export:\n  data$0base: analytics\n+q:\n  td>: q.sql\n  create_table: ${database}_x\n";
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", param, "db"), @"error: `database` is also a parameter of `td>` (task +wf+q reads it from the exported variables); renaming would change what that task does");
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", &var, "engine"), @"error: `engine` is also a parameter of `td>` (task +wf+group+extract reads it from the exported variables); renaming would change what that task does");
+    let nested = "_export:\n  t$0d:\n    database: a\n+q:\n  td>: q.sql\n";
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", nested, "x"), @"error: `td` is also a parameter of `td>` (task +wf+q reads it from the exported variables); renaming would change what that task does");
+    let directive = "_export:\n  _work$0dir: sub\n+q:\n  sh>: ls ${_workdir}\n";
+    insta::assert_snapshot!(rename(PROJECT_DISK, "/p/wf.dig", directive, "x"), @"error: `_workdir` is a directive digdag reads; it cannot be renamed");
+}
+
+#[test]
+fn highlights_and_prepare_rename_stay_in_the_document() {
+    let (text, offset) = cursor(&PROJECT_WF.replacen("echo ${target}", "echo ${tar$0get}", 1));
+    let fs = overlay(PROJECT_DISK, &[("/p/wf.dig", &text)]);
+    let a = analyze_document(&fs, Path::new("/p/wf.dig"));
+    let hl = highlights_at(&a, offset);
+    insta::assert_snapshot!(render_occurrences(&a.sources, &hl), @r"
+    /p/wf.dig:2:3 target (def)
+    /p/wf.dig:6:15 target
+    /p/wf.dig:11:21 target
+    /p/wf.dig:14:14 target
+    ");
+    let (span, name) = prepare_rename_at(&fs, &a, offset).unwrap().unwrap();
+    assert_eq!((&text[span.range()], name.as_str()), ("target", "target"));
+    let at_builtin = text.find("session_date").unwrap() as u32 + 2;
+    assert!(prepare_rename_at(&fs, &a, at_builtin).is_err());
+    assert_eq!(prepare_rename_at(&fs, &a, 1).unwrap(), None);
+}
+
+fn analyze_text(path: &str, text: &str) -> (OverlayFileSystem, DocumentAnalysis) {
+    let fs = overlay(&[], &[(path, text)]);
+    let a = analyze_document(&fs, Path::new(path));
+    (fs, a)
+}
+
+#[test]
+fn folding_ranges_cover_multi_line_entries_and_comment_runs() {
+    let text = "\
+# header comment
+# second line
+timezone: UTC
++a:
+  sh>: x
+  _retry: 2
+
++b:
+  for_each>: {n: [1,
+    2]}
+  _do:
+    echo>: ${n}
++c: {echo>: one-liner}
+";
+    let (_, a) = analyze_text("/p/wf.dig", text);
+    let folds: Vec<String> = folding_ranges(&a)
+        .iter()
+        .map(|f| format!("{}-{} {:?}", f.start_line, f.end_line, f.kind))
+        .collect();
+    insta::assert_snapshot!(folds.join("\n"), @r"
+    0-1 Comment
+    3-5 Region
+    7-11 Region
+    8-9 Region
+    10-11 Region
+    ");
+}
+
+#[test]
+fn selection_ranges_grow_from_the_word_to_the_file() {
+    let fixture = "+a:\n  echo>: hello ${sess$0ion_date} x\n  _retry: 2\n";
+    let (text, offset) = cursor(fixture);
+    let (_, a) = analyze_text("/p/wf.dig", &text);
+    let ranges = selection_ranges(&a, &[offset]);
+    let shown: Vec<String> = ranges[0]
+        .iter()
+        .map(|s| format!("{:?}", &text[s.range()]))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"), @r#"
+    "session_date"
+    "${session_date}"
+    "hello ${session_date} x"
+    "echo>: hello ${session_date} x"
+    "echo>: hello ${session_date} x\n  _retry: 2"
+    "+a:\n  echo>: hello ${session_date} x\n  _retry: 2"
+    "+a:\n  echo>: hello ${session_date} x\n  _retry: 2\n"
+    "#);
+    for w in ranges[0].windows(2) {
+        assert!(w[1].start <= w[0].start && w[0].end <= w[1].end);
+    }
+}
+
+#[test]
+fn semantic_tokens_name_every_part() {
+    let text = "\
+timezone: UTC
+_export:
+  target: t
++load:
+  td>: q.sql
+  database: ${target}
+  _retry: 2
++g:
+  _parallel: true
+  +a:
+    echo>: ${session_date} ${secret:td.apikey}
+  +b:
+    _after: +a
+    sh>: x
+";
+    let (_, a) = analyze_text("/p/wf.dig", text);
+    let tokens: Vec<String> = semantic_tokens(&a)
+        .iter()
+        .map(|t| {
+            format!(
+                "{:?} {:?}{}{}",
+                &text[t.span.range()],
+                t.kind,
+                if t.declaration { " decl" } else { "" },
+                if t.builtin { " builtin" } else { "" }
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(tokens.join("\n"));
+}
+
+#[test]
+fn inlay_hints_show_the_next_run_and_loop_sizes() {
+    let text = "\
+timezone: Asia/Tokyo
+schedule:
+  daily>: 07:00:00
++each:
+  for_each>: {fruit: [apple, orange], verb: [eat, throw, juice]}
+  _do:
+    echo>: ${verb} ${fruit}
++loop:
+  loop>: 3
+  _do:
+    echo>: ${i}
++range:
+  for_range>:
+    from: 0
+    to: 10
+    step: 3
+  _do:
+    echo>: ${range.from}
++dynamic:
+  loop>: ${n}
+  _do:
+    echo>: x
+";
+    let (_, a) = analyze_text("/p/wf.dig", text);
+    let now: jiff::Timestamp = "2026-03-01T00:00:00Z".parse().unwrap();
+    let hints: Vec<String> = inlay_hints(&a, now)
+        .iter()
+        .map(|h| {
+            let (line, col) = a.sources.get(a.file.unwrap()).line_char_col(h.offset);
+            format!("{line}:{col} {:?} {}", h.kind, h.label)
+        })
+        .collect();
+    insta::assert_snapshot!(hints.join("\n"), @r"
+    3:19 NextRun next run 2026-03-02 07:00:00 +09:00
+    5:65 Expansion 6 tasks
+    9:11 Expansion 3 tasks
+    16:12 Expansion 4 tasks
+    ");
+    insta::assert_snapshot!(plan_text(&a, now, 2).unwrap());
+}
+
+#[test]
+fn loop_sizes() {
+    let count = |op: &str, yaml: &str| {
+        let text = format!("+t:\n  {op}>: {yaml}\n  _do:\n    echo>: x\n");
+        let (_, a) = analyze_text("/p/wf.dig", &text);
+        let m = a.model.unwrap();
+        expansion(&m.root.children[0])
+    };
+    assert_eq!(count("for_each", "{a: '[1,2,3]', b: [x, y]}"), Some(Ok(6)));
+    assert_eq!(count("for_each", "'{\"a\": [1, 2]}'"), Some(Ok(2)));
+    assert_eq!(count("for_each", "{a: []}"), Some(Ok(0)));
+    assert_eq!(count("for_each", "{a: '${x}'}"), None);
+    assert_eq!(
+        count(
+            "for_each",
+            "{a: [1,2,3,4,5,6,7,8,9,10,11], b: [1,2,3,4,5,6,7,8,9,10], c: [1,2,3,4,5,6,7,8,9,10]}"
+        ),
+        Some(Err("Too many for_each subtasks. Limit: 1000".to_string()))
+    );
+    assert_eq!(
+        count("for_range", "{from: 0, to: 10, slices: 3}"),
+        Some(Ok(3))
+    );
+    assert_eq!(count("for_range", "{from: 5, to: 5, step: 1}"), Some(Ok(0)));
+    assert_eq!(
+        count("for_range", "{from: 0, to: 10, step: 0}"),
+        Some(Err(
+            "step option must be same or greater than 1 but got 0".to_string()
+        ))
+    );
+    assert!(matches!(
+        count("for_range", "{from: 0, to: 10}"),
+        Some(Err(_))
+    ));
+    assert_eq!(count("loop", "'4'"), Some(Ok(4)));
+    assert_eq!(count("loop", "${n}"), None);
+    assert_eq!(count("echo", "3"), None);
+}
+
+#[test]
+fn workspace_symbols_list_workflows_and_tasks() {
+    let fs = overlay(
+        &[
+            (
+                "/p/daily.dig",
+                "+extract:\n  sh>: a\n+load:\n  !include : load.yml\n",
+            ),
+            ("/p/load.yml", "+load_users:\n  td>: u.sql\n"),
+            ("/p/weekly.dig", "+report:\n  echo>: r\n"),
+            ("/p/sub/ignored.dig", "+x:\n  echo>: r\n"),
+        ],
+        &[],
+    );
+    let index = ProjectIndex::load(&fs, Path::new("/p"), &[]);
+    let show = |q: &str| -> String {
+        workspace_symbols(&index, q)
+            .iter()
+            .map(|s| {
+                let f = index.sources.get(s.span.file);
+                format!(
+                    "{} {:?} in {} at {}:{}",
+                    s.name,
+                    s.kind,
+                    s.container,
+                    f.path.display(),
+                    f.line_char_col(s.span.start).0
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::assert_snapshot!(show(""), @r#"
+    daily Workflow in /p at /p/daily.dig:1
+    weekly Workflow in /p at /p/weekly.dig:1
+    +extract Operator("sh") in +daily at /p/daily.dig:1
+    +load Group in +daily at /p/daily.dig:3
+    +load_users Operator("td") in +daily+load at /p/load.yml:1
+    +report Operator("echo") in +weekly at /p/weekly.dig:1
+    "#);
+    insta::assert_snapshot!(show("LDuser"), @r#"+load_users Operator("td") in +daily+load at /p/load.yml:1"#);
+}
+
+#[test]
+fn a_called_workflow_renames_the_callers_export() {
+    let mut disk = PROJECT_DISK.to_vec();
+    disk.push(("/p/wf.dig", PROJECT_WF));
+    let (text, offset) = cursor("+x:\n  echo>: ${tar$0get} and ${session_date}\n");
+    let fs = overlay(&disk, &[("/p/child.dig", &text)]);
+    let a = analyze_document(&fs, Path::new("/p/child.dig"));
+    let (span, name) = prepare_rename_at(&fs, &a, offset).unwrap().unwrap();
+    assert_eq!((&text[span.range()], name.as_str()), ("target", "target"));
+    let (index, edits) = rename_at(&fs, &a, offset, "table").unwrap();
+    let files: Vec<String> = edits
+        .iter()
+        .map(|(s, _)| index.sources.get(s.file).path.display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "/p/child.dig",
+            "/p/wf.dig",
+            "/p/wf.dig",
+            "/p/wf.dig",
+            "/p/wf.dig"
+        ]
+    );
+}
+
+#[test]
+fn exports_from_an_included_params_file() {
+    let disk = [("/p/config/params.yml", "table: users\nlimit: 10\n")];
+    let wf = "_export:\n  !include : config/params.yml\n+a:\n  echo>: ${tab$0le} ${limit}\n";
+    insta::assert_snapshot!(refs(&disk, "/p/wf.dig", wf), @r"
+    table Variable
+    /p/config/params.yml:1:1 table (def)
+    /p/wf.dig:4:12 table
+    ");
+    // From the included file itself: its including workflow is found in the directory above.
+    let mut disk2 = vec![(
+        "/p/wf.dig",
+        "_export:\n  !include : config/params.yml\n+a:\n  echo>: ${table} ${limit}\n",
+    )];
+    disk2.push(("/p/other.dig", "+b:\n  echo>: b\n"));
+    insta::assert_snapshot!(refs(&disk2, "/p/config/params.yml", "tab$0le: users\nlimit: 10\n"), @r"
+    table Variable
+    /p/config/params.yml:1:1 table (def)
+    /p/wf.dig:4:12 table
+    ");
 }

@@ -42,6 +42,13 @@ pub trait FileSystem: Sync {
         let _ = path;
         false
     }
+
+    /// The entries directly in the directory `dir` (files and directories, unsorted). File
+    /// systems that cannot list return an empty list.
+    fn list_dir(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let _ = dir;
+        Ok(Vec::new())
+    }
 }
 
 /// The real file system.
@@ -66,6 +73,12 @@ impl FileSystem for DiskFileSystem {
 
     fn is_dir(&self, path: &Path) -> bool {
         path.is_dir()
+    }
+
+    fn list_dir(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        std::fs::read_dir(dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect()
     }
 }
 
@@ -101,6 +114,22 @@ impl FileSystem for MemoryFileSystem {
 
     fn is_dir(&self, path: &Path) -> bool {
         self.files.keys().any(|p| p.starts_with(path) && p != path)
+    }
+
+    fn list_dir(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for p in self.files.keys() {
+            let Ok(rest) = p.strip_prefix(dir) else {
+                continue;
+            };
+            if let Some(first) = rest.components().next() {
+                let entry = dir.join(first);
+                if entry != *dir && !out.contains(&entry) {
+                    out.push(entry);
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

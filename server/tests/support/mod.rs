@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::io::{
     AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
 };
-use wf_engine::load::MemoryFileSystem;
+use wf_engine::load::{FileSystem, MemoryFileSystem};
 
 /// How long any single wait may take before the test fails.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -64,9 +64,12 @@ impl Fixture {
     }
 }
 
-/// `file://` URI of an absolute path.
+/// `file://` URI of an absolute path (percent-encoded as the server encodes URIs).
 pub fn uri(path: &str) -> String {
-    format!("file://{path}")
+    match wf_server::convert::uri_of(std::path::Path::new(path)) {
+        Some(u) => u.as_str().to_string(),
+        None => format!("file://{path}"),
+    }
 }
 
 pub struct TestClient {
@@ -80,9 +83,27 @@ pub struct TestClient {
 impl TestClient {
     /// Starts a server whose "disk" is `disk`, and initializes it with `capabilities`.
     pub async fn start_with(disk: MemoryFileSystem, capabilities: Value) -> (TestClient, Value) {
+        TestClient::start_with_options(disk, capabilities, Value::Null).await
+    }
+
+    /// Like [`TestClient::start_with`], with `initializationOptions`.
+    pub async fn start_with_options(
+        disk: MemoryFileSystem,
+        capabilities: Value,
+        options: Value,
+    ) -> (TestClient, Value) {
+        TestClient::start_on(Arc::new(disk), capabilities, options).await
+    }
+
+    /// Starts a server reading files that are not open from `base`.
+    pub async fn start_on(
+        base: Arc<dyn FileSystem + Send + Sync>,
+        capabilities: Value,
+        options: Value,
+    ) -> (TestClient, Value) {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
-        tokio::spawn(wf_server::serve(server_read, server_write, Arc::new(disk)));
+        tokio::spawn(wf_server::serve(server_read, server_write, base));
         let (from_server, to_server) = tokio::io::split(client_end);
         let mut client = TestClient {
             to_server,
@@ -93,7 +114,8 @@ impl TestClient {
         let init = client
             .request(
                 "initialize",
-                json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+                json!({ "processId": null, "rootUri": null, "capabilities": capabilities,
+                        "initializationOptions": options }),
             )
             .await;
         client.notify("initialized", json!({})).await;
@@ -237,10 +259,49 @@ impl TestClient {
         .await
     }
 
+    /// Sends a request about the fixture's cursor: `textDocument` and `position`, plus the
+    /// fields of `extra`.
+    pub async fn at_cursor(&mut self, method: &str, fixture: &Fixture, extra: Value) -> Value {
+        let (path, line, col) = fixture.cursor.clone().expect("fixture has a $0 cursor");
+        let mut params = json!({ "textDocument": { "uri": uri(&path) },
+                                 "position": { "line": line, "character": col } });
+        if let (Some(p), Value::Object(more)) = (params.as_object_mut(), extra) {
+            p.extend(more);
+        }
+        self.request(method, params).await
+    }
+
     /// Shuts the server down; returns the messages that arrived before the shutdown reply.
     pub async fn shutdown(mut self) -> Vec<Value> {
         let _ = self.request("shutdown", Value::Null).await;
         self.notify("exit", Value::Null).await;
         self.inbox.into_iter().collect()
     }
+}
+
+/// A workflow of `groups` parallel stages of td> and sh> tasks (27 lines per stage; 185 stages
+/// make about 5,000 lines). Its queries are `/p/queries/q.sql` ([`big_workflow_disk`]).
+pub fn workflow_text(groups: usize) -> String {
+    let mut s = String::from(
+        "timezone: Asia/Tokyo\nschedule:\n  daily>: 07:00:00\n_export:\n  td:\n    database: analytics\n  report_dir: reports\n",
+    );
+    for g in 0..groups {
+        s.push_str(&format!(
+            "+stage_{g}:\n  _parallel: true\n  _export:\n    stage: {g}\n"
+        ));
+        for i in 0..5 {
+            s.push_str(&format!(
+                "  +load_{i}:\n    td>: queries/q.sql\n    create_table: t_{g}_{i}\n    engine: presto\n"
+            ));
+        }
+        s.push_str("  _error:\n    echo>: stage ${stage} failed at ${session_date}\n");
+    }
+    s
+}
+
+/// The files [`workflow_text`] needs beside it.
+pub fn big_workflow_disk() -> MemoryFileSystem {
+    let mut fs = MemoryFileSystem::new();
+    fs.insert("/p/queries/q.sql", "select 1");
+    fs
 }

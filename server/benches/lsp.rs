@@ -1,0 +1,195 @@
+//! Language server latency on a generated ~5,000-line workflow.
+//!
+//! First, through the real server in process (JSON-RPC over in-memory pipes, as an editor
+//! talks to it): the time from a `didChange` to the `publishDiagnostics` of that version, and
+//! the round trip of completion (inside `${`) and hover (on `td>`) requests; printed as p50 /
+//! p99 of many samples. Then divan measures the engine calls behind them.
+//!
+//! Run: `cargo bench -p wf-server --bench lsp`.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use divan::{black_box, Bencher};
+use serde_json::json;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use support::{uri, TestClient};
+use wf_engine::ide::{self, DocumentAnalysis, OverlayFileSystem};
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(through_the_server());
+    drop(runtime);
+    divan::main();
+}
+
+const GROUPS: usize = 185;
+
+fn text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| support::workflow_text(GROUPS))
+}
+
+/// (line, UTF-16 column) of the first occurrence of `needle` on a line equal to or after
+/// the line `+stage_92:` (the middle of the file), plus `shift` columns.
+fn position_of(needle: &str, shift: u32) -> (u32, u32) {
+    let lines: Vec<&str> = text().lines().collect();
+    let middle = lines
+        .iter()
+        .position(|l| *l == "+stage_92:")
+        .expect("stage 92");
+    for (i, l) in lines.iter().enumerate().skip(middle) {
+        if let Some(c) = l.find(needle) {
+            return (i as u32, c as u32 + shift);
+        }
+    }
+    panic!("{needle} not found");
+}
+
+fn percentiles(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    eprintln!(
+        "  {name:<42} p50 {:>7.2} ms   p99 {:>7.2} ms   ({} samples)",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        samples.len()
+    );
+}
+
+async fn through_the_server() {
+    let text = text();
+    eprintln!(
+        "through the server, {}-line workflow ({} KB):",
+        text.lines().count(),
+        text.len() / 1024
+    );
+    let (mut c, _) = TestClient::start_with(support::big_workflow_disk(), json!({})).await;
+    c.open("/p/big.dig", text).await;
+    c.diagnostics("/p/big.dig", Some(1)).await;
+    // Diagnostics after a change: add, then remove, an unknown top-level key in the middle.
+    let (line, _) = position_of("+stage_92:", 0);
+    let mut after_change = Vec::new();
+    for v in 2..=101 {
+        let (range, insert) = if v % 2 == 0 {
+            (
+                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } }),
+                "x: 1\n",
+            )
+        } else {
+            (
+                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } }),
+                "",
+            )
+        };
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri("/p/big.dig"), "version": v },
+                    "contentChanges": [{ "range": range, "text": insert }] }),
+        )
+        .await;
+        let d = c.diagnostics("/p/big.dig", Some(v)).await;
+        after_change.push(t.elapsed());
+        assert_eq!(
+            d["diagnostics"].as_array().map(Vec::len),
+            Some((v % 2 == 0) as usize)
+        );
+    }
+    percentiles("didChange -> publishDiagnostics", after_change);
+    let request = |(line, character): (u32, u32)| {
+        json!({ "textDocument": { "uri": uri("/p/big.dig") },
+                "position": { "line": line, "character": character } })
+    };
+    let in_template = position_of("${stage}", 2);
+    let on_td = position_of("td>", 1);
+    for (name, method, at) in [
+        (
+            "completion inside ${ (analysis cached)",
+            "textDocument/completion",
+            in_template,
+        ),
+        (
+            "hover on td> (analysis cached)",
+            "textDocument/hover",
+            on_td,
+        ),
+    ] {
+        let mut samples = Vec::new();
+        for _ in 0..300 {
+            let t = Instant::now();
+            let reply = c.request(method, request(at)).await;
+            samples.push(t.elapsed());
+            assert!(!reply.is_null(), "{method} gave nothing");
+        }
+        percentiles(name, samples);
+    }
+    c.inbox.clear();
+    c.shutdown().await;
+}
+
+/// The generated workflow, analyzed once.
+fn analysis() -> &'static (OverlayFileSystem, DocumentAnalysis) {
+    static A: OnceLock<(OverlayFileSystem, DocumentAnalysis)> = OnceLock::new();
+    A.get_or_init(|| {
+        let mut fs = OverlayFileSystem::new(Arc::new(support::big_workflow_disk()));
+        fs.set(Path::new("/p/big.dig"), Arc::from(text()));
+        let a = ide::analyze_document(&fs, Path::new("/p/big.dig"));
+        assert!(a.document_diagnostics().is_empty());
+        (fs, a)
+    })
+}
+
+fn offset_of(needle: &str, shift: u32) -> u32 {
+    let (line, col) = position_of(needle, shift);
+    let start: usize = text()
+        .split_inclusive('\n')
+        .take(line as usize)
+        .map(str::len)
+        .sum();
+    start as u32 + col
+}
+
+/// Analysis of the whole document and its diagnostics as LSP values: the work behind each
+/// `publishDiagnostics`.
+#[divan::bench(sample_count = 30)]
+fn analyze_and_convert_diagnostics(b: Bencher) {
+    let (fs, _) = analysis();
+    b.bench(|| {
+        let a = ide::analyze_document(fs, Path::new("/p/big.dig"));
+        black_box(wf_server::convert::diagnostics(&a))
+    });
+}
+
+#[divan::bench]
+fn completion_in_template(b: Bencher) {
+    let (_, a) = analysis();
+    let at = offset_of("${stage}", 2);
+    b.bench(|| black_box(ide::completions_at(a, at)));
+}
+
+#[divan::bench]
+fn hover_on_operator(b: Bencher) {
+    let (_, a) = analysis();
+    let at = offset_of("td>", 1);
+    b.bench(|| black_box(ide::hover_at(a, at)));
+}
+
+#[divan::bench(sample_count = 30)]
+fn semantic_tokens(b: Bencher) {
+    let (_, a) = analysis();
+    b.bench(|| black_box(ide::semantic_tokens(a)));
+}
+
+#[divan::bench(sample_count = 30)]
+fn references_of_an_export(b: Bencher) {
+    let (fs, a) = analysis();
+    let at = offset_of("stage: ", 1);
+    b.bench(|| black_box(ide::references_at(fs, a, at).map(|(_, r)| r.occurrences.len())));
+}
