@@ -72,8 +72,14 @@ pub fn lint_project_with(
     let mut loaded = Vec::new();
     let mut unreadable = Vec::new();
     for path in workflows.iter().filter(|w| !config.excludes(root, w)) {
+        let known = loader.diagnostics.len();
         match loader.load_workflow(path) {
             Ok((file, Some(value))) => {
+                // An include that could not be read leaves the workflow incomplete.
+                let incomplete = loader.diagnostics[known..].iter().any(|d| {
+                    d.code.starts_with('I')
+                        || (d.severity == crate::Severity::Error && d.span.file != file)
+                });
                 let name = workflow_name(root, path);
                 let wf = model::compile_workflow_for(
                     &name,
@@ -85,7 +91,7 @@ pub fn lint_project_with(
                 if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
                     check_schedule(schedule, &mut loader.diagnostics);
                 }
-                loaded.push((path.clone(), wf));
+                loaded.push((path.clone(), wf, incomplete));
             }
             Ok((_, None)) => {}
             Err(e) => unreadable.push((path.clone(), e.to_string())),
@@ -93,7 +99,7 @@ pub fn lint_project_with(
     }
     // Workflows that another workflow `call>`s get their caller's parameters at run time.
     let mut called: HashSet<PathBuf> = called.clone();
-    for (path, wf) in &loaded {
+    for (path, wf, _) in &loaded {
         called.extend(call_targets(root, path, wf));
     }
     let mut found = Vec::new();
@@ -105,7 +111,7 @@ pub fn lint_project_with(
                 crate::template::parse::scalar_token_in(&parsed.parse.syntax(), span.range())?;
             crate::template::ScalarMap::from_token(&token)
         };
-        for (path, wf) in &loaded {
+        for (path, wf, incomplete) in &loaded {
             let is_called = called.contains(&crate::load::normalize_path(path));
             let cx = rules::RuleContext {
                 workflow: wf,
@@ -114,6 +120,7 @@ pub fn lint_project_with(
                 fs,
                 scopes: crate::scope::task_scopes_with(wf, config.params.as_ref()),
                 called: is_called,
+                incomplete: *incomplete,
                 target,
                 scalar_map: &scalar_map,
                 secrets: config.secrets.as_deref(),
@@ -145,7 +152,7 @@ pub fn lint_project_with(
     ProjectReport {
         root: root.to_path_buf(),
         sources: loader.sources,
-        workflows: loaded.into_iter().map(|(_, wf)| wf).collect(),
+        workflows: loaded.into_iter().map(|(_, wf, _)| wf).collect(),
         diagnostics,
         unreadable,
         called,

@@ -92,13 +92,26 @@ fn name_span_is_type_key(t: &Task) -> bool {
     t.directive_keys.iter().any(|(k, _)| k == "_type")
 }
 
-/// Whether `${key` appears in any string of the task (its keys may feed each other's templates).
+/// Whether a `${...}` in a string of the task (or of its command) reads the variable `key`:
+/// a task's keys feed the templates of its later keys (`suffix: _v2` then
+/// `drop_tables: ["t${suffix}"]`), so such a key is used even if the operator never reads it.
 fn referenced_in_task(t: &Task, key: &str) -> bool {
-    let needle = format!("${{{key}");
     let mut found = false;
+    let mut visit = |s: &str, _| {
+        if !found && s.contains("${") && s.contains(key) {
+            found = crate::template::template_references(s)
+                .iter()
+                .any(|r| r.name == key);
+        }
+    };
     for e in &t.params {
-        e.value
-            .for_each_string(&mut |s, _| found |= s.contains(&needle));
+        e.value.for_each_string(&mut visit);
+    }
+    if let TaskKind::Operator {
+        command: Some(c), ..
+    } = &t.kind
+    {
+        c.for_each_string(&mut visit);
     }
     found
 }
@@ -151,6 +164,7 @@ fn unknown_keys(
             if key.ends_with('>')
                 || candidates.contains(&key)
                 || spec.command.alternatives.contains(&key)
+                || referenced_in_task(t, key)
             {
                 continue;
             }
