@@ -30,6 +30,9 @@ pub struct ProjectReport {
     pub unreadable: Vec<(PathBuf, String)>,
     /// Workflow files that some workflow `call>`s (normalized paths).
     pub called: HashSet<PathBuf>,
+    /// Of those, the files called by a workflow that declares plugins (`_export: plugin:`):
+    /// the called workflow inherits the declaration, so its plugin operators are known.
+    pub called_with_plugins: HashSet<PathBuf>,
 }
 
 /// The workflow name of `file` in the project at `root`: its relative path without `.dig`.
@@ -64,6 +67,19 @@ pub fn lint_project_with(
     root: &Path,
     workflows: &[PathBuf],
     called: &HashSet<PathBuf>,
+    options: &LintOptions,
+) -> ProjectReport {
+    lint_called_project(fs, root, workflows, called, &HashSet::new(), options)
+}
+
+/// Like [`lint_project_with`]; `called_with_plugins` (a subset of `called`) holds the files
+/// called by workflows that declare plugins.
+fn lint_called_project(
+    fs: &dyn FileSystem,
+    root: &Path,
+    workflows: &[PathBuf],
+    called: &HashSet<PathBuf>,
+    called_with_plugins: &HashSet<PathBuf>,
     options: &LintOptions,
 ) -> ProjectReport {
     let mut loader = Loader::new(fs);
@@ -102,6 +118,21 @@ pub fn lint_project_with(
     for (path, wf, _) in &loaded {
         called.extend(call_targets(root, path, wf));
     }
+    // A workflow that declares plugins (or inherits them from its caller) passes them on.
+    let mut called_with_plugins: HashSet<PathBuf> = called_with_plugins.clone();
+    loop {
+        let before = called_with_plugins.len();
+        for (path, wf, _) in &loaded {
+            if rules::declares_plugins(wf)
+                || called_with_plugins.contains(&crate::load::normalize_path(path))
+            {
+                called_with_plugins.extend(call_targets(root, path, wf));
+            }
+        }
+        if called_with_plugins.len() == before {
+            break;
+        }
+    }
     let mut found = Vec::new();
     {
         let loader_ref = &loader;
@@ -112,7 +143,8 @@ pub fn lint_project_with(
             crate::template::ScalarMap::from_token(&token)
         };
         for (path, wf, incomplete) in &loaded {
-            let is_called = called.contains(&crate::load::normalize_path(path));
+            let normalized = crate::load::normalize_path(path);
+            let is_called = called.contains(&normalized);
             let cx = rules::RuleContext {
                 workflow: wf,
                 workflow_path: path,
@@ -121,6 +153,7 @@ pub fn lint_project_with(
                 scopes: crate::scope::task_scopes_with(wf, config.params.as_ref()),
                 called: is_called,
                 incomplete: *incomplete,
+                plugins_from_caller: called_with_plugins.contains(&normalized),
                 target,
                 scalar_map: &scalar_map,
                 secrets: config.secrets.as_deref(),
@@ -156,6 +189,7 @@ pub fn lint_project_with(
         diagnostics,
         unreadable,
         called,
+        called_with_plugins,
     }
 }
 
@@ -238,6 +272,10 @@ pub fn lint_projects(
         .iter()
         .map(|r| (r.root.clone(), r.called.clone()))
         .collect();
+    let called_with_plugins_by: HashMap<PathBuf, HashSet<PathBuf>> = reports
+        .iter()
+        .map(|r| (r.root.clone(), r.called_with_plugins.clone()))
+        .collect();
     let parents: HashMap<&Path, Option<&Path>> = projects
         .iter()
         .map(|p| (p.root.as_path(), p.parent.as_deref()))
@@ -245,6 +283,7 @@ pub fn lint_projects(
     for (i, p) in projects.iter().enumerate() {
         let mut fragments: HashSet<PathBuf> = HashSet::new();
         let mut called_above: HashSet<PathBuf> = HashSet::new();
+        let mut called_with_plugins_above: HashSet<PathBuf> = HashSet::new();
         let mut cur = p.parent.as_deref();
         let mut guard = 0;
         while let Some(parent) = cur {
@@ -253,6 +292,9 @@ pub fn lint_projects(
             }
             if let Some(files) = called_by.get(parent) {
                 called_above.extend(files.iter().cloned());
+            }
+            if let Some(files) = called_with_plugins_by.get(parent) {
+                called_with_plugins_above.extend(files.iter().cloned());
             }
             cur = parents.get(parent).copied().flatten();
             guard += 1;
@@ -274,7 +316,14 @@ pub fn lint_projects(
             .iter()
             .any(|w| called_above.contains(&crate::load::normalize_path(w)));
         if keep.len() != p.workflows.len() || newly_called {
-            reports[i] = lint_project_with(fs, &p.root, &keep, &called_above, options);
+            reports[i] = lint_called_project(
+                fs,
+                &p.root,
+                &keep,
+                &called_above,
+                &called_with_plugins_above,
+                options,
+            );
         }
     }
     reports

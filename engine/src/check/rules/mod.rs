@@ -12,6 +12,7 @@ mod secrets;
 mod sla;
 mod templates;
 
+pub use operators::declares_plugins;
 pub use params::is_duration;
 
 use crate::diagnostic::Diagnostic;
@@ -46,6 +47,9 @@ pub struct RuleContext<'a> {
     pub secrets: Option<&'a [String]>,
     /// Plugin operators the project declares (`wf.toml` `plugins`).
     pub plugins: &'a [String],
+    /// Whether a workflow that declares plugins (`_export: plugin:`) `call>`s this one, so it
+    /// inherits the declaration.
+    pub plugins_from_caller: bool,
 }
 
 impl RuleContext<'_> {

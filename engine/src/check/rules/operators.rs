@@ -7,7 +7,7 @@ use super::RuleContext;
 use crate::check::registry::{OPERATOR_USAGE, UNKNOWN_OPERATOR, UNKNOWN_PARAMETER};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Value, ValueKind};
-use crate::model::{Task, TaskKind};
+use crate::model::{Task, TaskKind, Workflow};
 use crate::schema::{self, DoUse, ExtraKeys};
 use crate::suggest::did_you_mean;
 
@@ -32,9 +32,9 @@ const OPERATOR_KEYS: &[&str] = &[
 
 /// Whether the workflow declares plugin operators (`_export: {plugin: ...}`): then unknown
 /// operator names may be plugins and are not reported.
-fn declares_plugins(cx: &RuleContext<'_>) -> bool {
+pub fn declares_plugins(workflow: &Workflow) -> bool {
     let mut found = false;
-    super::all_tasks(&cx.workflow.root, &mut |t| {
+    super::all_tasks(&workflow.root, &mut |t| {
         if let Some(Value {
             kind: ValueKind::Object(o),
             ..
@@ -50,7 +50,7 @@ fn declares_plugins(cx: &RuleContext<'_>) -> bool {
 
 /// Runs O001, O002 and O006 over every task.
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let plugins = declares_plugins(cx);
+    let plugins = cx.plugins_from_caller || declares_plugins(cx.workflow);
     super::all_tasks(&cx.workflow.root, &mut |t| {
         let TaskKind::Operator {
             name,
@@ -62,6 +62,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let Some(spec) = schema::operator(name) else {
             if plugins
+                || cx.plugins.iter().any(|p| p == name)
                 || name.contains("${")
                 || schema::profile::target_only_operator(cx.target, name)
             {
