@@ -194,7 +194,7 @@ fn lint_sarif_format() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("sarif json");
     assert_eq!(v["version"], "2.1.0");
     let results = v["runs"][0]["results"].as_array().expect("results");
-    assert_eq!(results.len(), 8);
+    assert_eq!(results.len(), 7);
     assert_eq!(results[0]["ruleId"], "M001");
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
@@ -312,4 +312,26 @@ fn check_prints_digdags_summary() {
         .expect("run wf");
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn rules_lists_every_rule_with_its_fix() {
+    let (code, out, _) = wf(&["rules"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), wf_rule_count());
+    let line = |code: &str| {
+        out.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_else(|| panic!("no {code} in {out}"))
+            .to_string()
+    };
+    assert!(line("O001").ends_with("(wf lint --fix)"), "{out}");
+    assert!(line("V002").ends_with("(quick fix)"), "{out}");
+    assert!(line("S002").ends_with('.'), "{out}");
+}
+
+/// Rules in the README table (one row each).
+fn wf_rule_count() -> usize {
+    let (_, table, _) = wf(&["rules", "--markdown"]);
+    table.lines().filter(|l| l.starts_with("| `")).count()
 }
