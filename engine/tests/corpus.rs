@@ -264,7 +264,7 @@ fn corpus_warnings_are_the_expected_ones() {
             let (line, _) = f.line_char_col(d.span.start);
             *by_code.entry(d.code).or_default() += 1;
             found
-                .entry((rel, d.code.to_string(), line as usize))
+                .entry((rel, d.code.to_string(), line))
                 .or_default()
                 .push(d.message.clone());
         }
