@@ -11,8 +11,8 @@ pub enum Stores {
     /// These dotted names, each with whether it is stored on every success (`false`: only in
     /// some situations, such as `emr>` creating a new cluster).
     Names(Vec<(String, bool)>),
-    /// Anything (`py>`, `rb>`, `call>`, `http_call>`, and operators the catalog does not know,
-    /// such as plugins).
+    /// Anything (`py>`, `rb>`, `call>`, `http_call>`, and operators the catalog does not know
+    /// that are not misspellings of one it does, such as plugins).
     Anything,
 }
 
@@ -35,7 +35,14 @@ fn enabled(v: Option<&Value>) -> bool {
 pub fn operator_stores(operator: &str, command: Option<&Value>, params: &[Entry]) -> Stores {
     let param = |key: &str| params.iter().find(|e| e.key == key).map(|e| &e.value);
     let Some(spec) = schema::operator(operator) else {
-        return Stores::Anything;
+        // A misspelled operator (`ehco>`, reported as O001) stores nothing; any other unknown
+        // operator may be a plugin, which may store anything.
+        let names = schema::operators().iter().map(|o| o.name);
+        return if crate::suggest::did_you_mean(operator, names).is_empty() {
+            Stores::Anything
+        } else {
+            Stores::Names(Vec::new())
+        };
     };
     let mut names: Vec<(String, bool)> = Vec::new();
     for s in spec.stores {

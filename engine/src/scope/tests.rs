@@ -127,6 +127,9 @@ fn stores_come_from_the_operator_catalog() {
     assert_eq!(kind(last.lookup(&["dest1"])), "defined by Store");
     // An operator the catalog does not know (a plugin) may store anything.
     assert_eq!(kind(last.lookup(&["anything"])), "maybe (my_plugin>)");
+    // A misspelled one stores nothing.
+    let typo = scopes("+a:\n  ehco>: hi\n+b:\n  echo>: ${x}\n");
+    assert_eq!(kind(scope_of(&typo, "+wf+b").lookup(&["x"])), "undefined");
 }
 
 #[test]
