@@ -438,3 +438,276 @@ fn wf_rule_count() -> usize {
     let (_, table, _) = wf(&["rules", "--markdown"]);
     table.lines().filter(|l| l.starts_with("| `")).count()
 }
+
+/// What the `echo>` tasks of a planned corpus workflow print, in the order the simulation
+/// starts them, up to the first `fail>` (the end of the first attempt): digdag's executor
+/// tests append each message to a file and compare the file.
+fn planned_echo_order(file: &str) -> String {
+    let (code, out, err) = wf(&[
+        "plan",
+        file,
+        "--session",
+        "2026-03-01",
+        "--simulate",
+        "--show-params",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{file}: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let mut tasks: Vec<(u64, usize, &serde_json::Value)> = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t["kind"] == "operator")
+        .map(|(i, t)| (t["start"].as_u64().expect("start"), i, t))
+        .collect();
+    tasks.sort_by_key(|(start, i, _)| (*start, *i));
+    let mut printed = String::new();
+    for (_, _, t) in tasks {
+        match t["operator"].as_str() {
+            Some("fail") => break,
+            Some("echo") => {
+                let param = t["params"]
+                    .as_array()
+                    .and_then(|ps| ps.iter().find(|p| p["key"] == "echo>"))
+                    .expect("echo> parameter");
+                assert_ne!(param["state"], "unresolved", "{param}");
+                printed.push_str(param["value"].as_str().expect("string"));
+            }
+            _ => {}
+        }
+    }
+    printed
+}
+
+// digdag-core's WorkflowExecutorTest asserts these outputs (first attempt, before retries).
+#[test]
+fn plan_orders_tasks_as_digdags_executor_tests_assert() {
+    let dir = "../shared/corpus/digdag/digdag-core/src/test/resources/io/digdag/core/workflow";
+    if !Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(dir)
+        .is_dir()
+    {
+        assert!(std::env::var("WF_SKIP_CORPUS").is_ok_and(|v| v == "1"));
+        return;
+    }
+    for (file, expected) in [
+        // randomEnqueue: "step1step2step3".
+        ("random_enqueue_simple.dig", "step1step2step3"),
+        // forEachRetry: "012failed012failed012failed" (`_retry: 2` reruns the workflow).
+        ("for_each_retry.dig", "012failed"),
+        // ifOperatorDelayedEvalDo / ...ElseDo: "OK_do", "OK_else_do".
+        ("if_operator_do.dig", "OK_do"),
+        ("if_operator_else_do.dig", "OK_else_do"),
+        // retryInLoop: "loop0:try1try2succeeded.loop1:try1try2succeeded.loop2:try1try2"
+        // then the retries of +loop-2's group.
+        (
+            "retry_in_loop.dig",
+            "loop0:try1try2succeeded.loop1:try1try2succeeded.loop2:try1try2",
+        ),
+    ] {
+        assert_eq!(
+            planned_echo_order(&format!("{dir}/{file}")),
+            expected,
+            "{file}"
+        );
+    }
+}
+
+// digdag-tests' BackgroundAfterIT: a `_background` task runs alongside the tasks before it,
+// and the next task waits for both; `_after` waits for the named sibling.
+#[test]
+fn plan_background_and_after_as_digdags_acceptance_tests_assert() {
+    let dir = "../shared/corpus/digdag/digdag-tests/src/test/resources/acceptance/background_after";
+    if !Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(dir)
+        .is_dir()
+    {
+        assert!(std::env::var("WF_SKIP_CORPUS").is_ok_and(|v| v == "1"));
+        return;
+    }
+    let starts = |file: &str| -> std::collections::HashMap<String, (u64, u64)> {
+        let (code, out, err) = wf(&[
+            "plan",
+            &format!("{dir}/{file}"),
+            "--simulate",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        v["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .map(|t| {
+                let name = t["name"].as_str().unwrap_or_default();
+                let own = name.rsplit('+').next().unwrap_or_default().to_string();
+                let tm = (
+                    t["start"].as_u64().unwrap_or(0),
+                    t["end"].as_u64().unwrap_or(0),
+                );
+                (own, tm)
+            })
+            .collect()
+    };
+    for file in ["background_task.dig", "background_group.dig"] {
+        let s = starts(file);
+        let bg = if file == "background_task.dig" {
+            s["background_task"]
+        } else {
+            s["background_group"]
+        };
+        assert_eq!(bg.0, s["forward_task"].0, "{file}: runs alongside");
+        assert!(
+            s["following_task"].0 >= bg.1.max(s["forward_task"].1),
+            "{file}"
+        );
+    }
+    for (file, after) in [
+        ("after_task.dig", "after_task"),
+        ("after_group.dig", "after_group"),
+    ] {
+        let s = starts(file);
+        assert!(s[after].0 >= s["before"].1, "{file}");
+    }
+}
+
+#[test]
+fn plan_one_session_with_parameters_and_simulation() {
+    let (code, out, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "2026-03-02",
+        "-p",
+        "env=prod",
+        "--show-params",
+        "--simulate",
+        "--durations",
+        "testdata/plan/ingest/durations.yml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // for_each> expanded from the `_export`ed list, in parallel; `if>` decided by `-p env=prod`.
+    assert!(
+        out.contains("        +for-0=region=1=us                              1..18   *\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    create_table: \"events_us\"  (from \"events_${region}\")\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("      ^sub  echo>                                      22..23   *\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+    // Without `-p`, the project's wf.toml says env = "dev": `if>` generates nothing.
+    let (_, out, _) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "2026-03-02",
+    ]);
+    assert!(!out.contains("^sub  echo>"), "{out}");
+    let (code, json, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "2026-03-02",
+        "--simulate",
+        "--show-params",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["makespan"], 5);
+    assert_eq!(v["sessions"][0]["run_time"], "2026-03-02T02:00:00+09:00");
+    assert_eq!(v["session_variables"]["session_date"], "2026-03-02");
+    let load = v["tasks"]
+        .as_array()
+        .and_then(|ts| {
+            ts.iter()
+                .find(|t| t["name"] == "+ingest+extract^sub+for-0=region=0=eu+load")
+        })
+        .expect("generated task");
+    assert_eq!(load["generated"], true);
+    assert_eq!(
+        load["upstream"][0],
+        "+ingest+extract^sub+for-0=region=0=eu+fetch"
+    );
+    let table = load["params"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["key"] == "create_table"))
+        .expect("create_table");
+    assert_eq!(table["value"], "events_eu");
+    assert_eq!(table["written"], "events_${region}");
+    assert_eq!(table["state"], "evaluated");
+    let notify = &v["tasks"].as_array().expect("tasks").last().expect("task")["expansion"];
+    assert_eq!(notify["state"], "static");
+}
+
+#[test]
+fn plan_reports_bad_plan_arguments() {
+    let (code, _, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--durations",
+        "testdata/plan/ingest/durations.yml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("need --simulate"), "{err}");
+    let (code, _, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--simulate",
+        "--durations",
+        "testdata/plan/ingest/bad_durations.yml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "bad_durations.yml: line 1, column 9: the duration of `+fetch` must be a whole number"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = wf(&[
+        "plan",
+        "testdata/plan/ingest/ingest.dig",
+        "--session",
+        "soon",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid session \"soon\""), "{err}");
+    let (code, _, err) = wf(&["plan", "testdata/plan/ingest/ingest.dig", "-p", "novalue"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Parameter -p expected a value of the form a=b but got:novalue"),
+        "{err}"
+    );
+}
+
+#[test]
+fn plan_abbreviates_a_long_critical_path() {
+    let (code, out, err) = wf(&["plan", "testdata/plan/long_chain.dig", "--simulate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("      ^sub                                              1..21   *\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "        +loop-19  echo>                                20..21   *  after +loop-18\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().last(),
+        Some("critical path (21 tasks): +long_chain+chain -> +long_chain+chain^sub+loop-0 -> +long_chain+chain^sub+loop-1 -> +long_chain+chain^sub+loop-2 -> +long_chain+chain^sub+loop-3 -> (11 more) -> +long_chain+chain^sub+loop-15 -> +long_chain+chain^sub+loop-16 -> +long_chain+chain^sub+loop-17 -> +long_chain+chain^sub+loop-18 -> +long_chain+chain^sub+loop-19")
+    );
+}

@@ -324,3 +324,10 @@ fn tasks_before_follow_digdag_start_and_end_rules() {
     assert_eq!(read(&root2, "out.txt"), "a\nbg\n");
     assert!(trace.contains("skipped +order+last"));
 }
+
+#[test]
+fn sla_adds_alert_fail_and_notice_tasks_when_it_triggers() {
+    let (_, report, trace) = run_case("sla", "sla.dig", |_| {});
+    assert!(!report.success, "{trace}");
+    insta::assert_snapshot!(trace);
+}

@@ -15,23 +15,14 @@ use crate::source::Span;
 pub const MAX_GENERATED_TASKS: usize = 1000;
 
 /// `loop>`: `count` children `+loop-0`..`+loop-(count-1)`, each with `_export.i`. `parallel`
-/// is the task's `_parallel` (digdag reads it as a boolean here).
+/// is the task's `_parallel`, copied onto the generated group as it is (`true`, or
+/// `{limit: N}`: digdag's `ParallelControl.copyIfNeeded`).
 pub fn loop_subtasks(count: i64, do_: &Value, parallel: Option<&Value>) -> Result<Object, String> {
     if count > MAX_GENERATED_TASKS as i64 {
         return Err(format!(
             "Too many loop subtasks. Limit: {MAX_GENERATED_TASKS}"
         ));
     }
-    let parallel = match parallel {
-        None => false,
-        Some(v) => as_bool(v).ok_or_else(|| {
-            format!(
-                "Expected 'true' or 'false' for key '_parallel' but got {} ({})",
-                v.to_json(),
-                v.type_word()
-            )
-        })?,
-    };
     let mut generated = Object::default();
     for i in 0..count.max(0) {
         let mut vars = Object::default();
@@ -40,12 +31,8 @@ pub fn loop_subtasks(count: i64, do_: &Value, parallel: Option<&Value>) -> Resul
             .entries
             .push(child(format!("+loop-{i}"), do_, vars));
     }
-    if parallel {
-        push(
-            &mut generated,
-            "_parallel",
-            Value::new(ValueKind::Bool(true), do_.span),
-        );
+    if let Some(p) = parallel {
+        push(&mut generated, "_parallel", p.clone());
     }
     Ok(generated)
 }
@@ -458,8 +445,9 @@ mod tests {
 
     #[test]
     fn loop_and_range() {
-        let g = loop_subtasks(3, &v(r#"{"echo>": "${i}"}"#), Some(&v(r#""true""#))).unwrap();
+        let g = loop_subtasks(3, &v(r#"{"echo>": "${i}"}"#), Some(&v(r#"{"limit": 2}"#))).unwrap();
         assert_eq!(names(&g), ["+loop-0", "+loop-1", "+loop-2", "_parallel"]);
+        assert_eq!(g.entries[3].value.to_json(), r#"{"limit":2}"#);
         assert_eq!(
             g.entries[2].value.to_json(),
             r#"{"echo>":"${i}","_export":{"i":2}}"#

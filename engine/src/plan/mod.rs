@@ -1,11 +1,20 @@
 //! The task graph digdag's `WorkflowCompiler` builds (semantics §6.1), and when each task
 //! would start and finish under assumed durations. The executor will run this same graph.
 
+mod calls;
 pub mod expand;
 mod graph;
+pub mod params;
 mod session;
+mod simulate;
 
-pub use graph::{compile_graph, sibling_upstreams, PlannedKind, PlannedTask, TaskGraph, Timing};
-pub use session::{
-    describe_schedule, next_sessions, sessions_between, workflow_schedule, workflow_zone,
+pub use calls::ProjectCalls;
+pub use graph::{
+    compile_graph, plan_graph, sibling_upstreams, CallLoader, Expansion, PlanOptions, PlannedKind,
+    PlannedTask, TaskGraph, Timing,
 };
+pub use session::{
+    describe_schedule, next_sessions, session_at, sessions_between, workflow_schedule,
+    workflow_zone,
+};
+pub use simulate::{Durations, SimOptions, Simulation};

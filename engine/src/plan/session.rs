@@ -95,3 +95,79 @@ pub fn describe_schedule(s: &Schedule) -> String {
     }
     out
 }
+
+/// The session `--session TEXT` names: an RFC 3339 instant, or `yyyy-MM-dd` /
+/// `yyyy-MM-dd HH:mm:ss` in the workflow zone `tz` (as `digdag run --session` reads them).
+/// Its run time is the session time plus the schedule's delay (`daily>: 07:00:00` runs 7
+/// hours after the session time).
+pub fn session_at(
+    text: &str,
+    schedule: Option<&Schedule>,
+    tz: &TimeZone,
+) -> Result<Session, String> {
+    let session_time = match text.parse::<Timestamp>() {
+        Ok(t) => t.to_zoned(tz.clone()),
+        Err(_) => {
+            let civil = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", text)
+                .or_else(|_| {
+                    jiff::civil::Date::strptime("%Y-%m-%d", text)
+                        .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+                })
+                .map_err(|_| {
+                    format!("invalid session {text:?}: use an RFC 3339 instant (2026-03-02T00:00:00+09:00), \"yyyy-MM-dd\" or \"yyyy-MM-dd HH:mm:ss\" (in the workflow time zone)")
+                })?;
+            civil
+                .to_zoned(tz.clone())
+                .map_err(|e| format!("invalid session {text:?}: {e}"))?
+        }
+    };
+    let delay = schedule.map_or(0, |s| s.delay_seconds);
+    let run_time = session_time
+        .timestamp()
+        .checked_add(jiff::SignedDuration::from_secs(delay))
+        .map_err(|e| format!("invalid session {text:?}: {e}"))?
+        .to_zoned(tz.clone());
+    Ok(Session {
+        session_time,
+        run_time,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_at_reads_instants_and_local_times() {
+        let tokyo = TimeZone::get("Asia/Tokyo").expect("zone");
+        let fmt = |s: &Session| {
+            format!(
+                "{} {}",
+                s.session_time.strftime("%Y-%m-%dT%H:%M:%S%:z"),
+                s.run_time.strftime("%Y-%m-%dT%H:%M:%S%:z")
+            )
+        };
+        let s = session_at("2026-03-02", None, &tokyo).expect("date");
+        assert_eq!(
+            fmt(&s),
+            "2026-03-02T00:00:00+09:00 2026-03-02T00:00:00+09:00"
+        );
+        let s = session_at("2026-03-01T15:00:00Z", None, &tokyo).expect("instant");
+        assert_eq!(
+            fmt(&s),
+            "2026-03-02T00:00:00+09:00 2026-03-02T00:00:00+09:00"
+        );
+        let daily = crate::schedule::testutil::schedule(&[(
+            "daily>",
+            crate::schedule::testutil::str("07:00:00"),
+        )]);
+        let la = TimeZone::get("America/Los_Angeles").expect("zone");
+        let s = session_at("2026-03-08 00:00:00", Some(&daily), &la).expect("local");
+        assert_eq!(
+            fmt(&s),
+            "2026-03-08T00:00:00-08:00 2026-03-08T08:00:00-07:00"
+        );
+        assert!(session_at("tomorrow", None, &la)
+            .is_err_and(|e| e.starts_with("invalid session \"tomorrow\"")));
+    }
+}

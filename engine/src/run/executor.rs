@@ -58,6 +58,8 @@ struct Executor<'a> {
     eval_error: Option<String>,
     tmp_dir: std::path::PathBuf,
     require: Option<Arc<RequireRunner>>,
+    /// When the workflow's `sla:` triggers (while the run is still going).
+    sla_at: Option<Instant>,
 }
 
 /// Runs one session of `wf` and reports every task's outcome. Events go to `observer` on
@@ -95,7 +97,17 @@ pub fn run_workflow(wf: &Workflow, opts: &RunOptions, observer: &mut dyn RunObse
         eval_error,
         tmp_dir: opts.project_root.join(".wf").join("tmp"),
         require: Some(require),
+        sla_at: None,
     };
+    if let Some(sla) = wf.root.options.sla.as_ref() {
+        match sla_deadline(sla, &tz) {
+            Ok(at) => ex.sla_at = Some(at),
+            Err(msg) => observer.on_event(&RunEvent::Warning {
+                task: &wf.root.full_name,
+                message: &format!("sla ignored: {msg}"),
+            }),
+        }
+    }
     let root = ex.add(Arc::new(wf.root.clone()), None, Vec::new());
     ex.nodes[root].state = TaskState::Planned;
     ex.nodes[root].started = Some(Instant::now());
@@ -131,7 +143,92 @@ fn run_required(opts: &RunOptions, name: &str, params: &Object) -> Result<bool, 
     Ok(report.success)
 }
 
+/// When `sla:` (`time: HH:MM[:SS]` of the run's day in the workflow zone, or `duration:
+/// HH:MM[:SS]` after the start) triggers, counted from now (digdag run's run time).
+fn sla_deadline(sla: &Value, tz: &jiff::tz::TimeZone) -> Result<Instant, String> {
+    let o = sla.as_object().ok_or("sla must be an object")?;
+    let parse = |v: &Value, key: &str| -> Result<i64, String> {
+        let text = v.scalar_text().unwrap_or_default();
+        let parts: Vec<&str> = text.split(':').collect();
+        let nums: Option<Vec<i64>> = parts.iter().map(|p| p.trim().parse().ok()).collect();
+        match nums.as_deref() {
+            Some([h, m]) => Ok(h * 3600 + m * 60),
+            Some([h, m, s]) => Ok(h * 3600 + m * 60 + s),
+            _ => Err(format!(
+                "SLA {key} option needs to be HH:MM or HH:MM:SS format: {text}"
+            )),
+        }
+    };
+    let now = Instant::now();
+    match (o.get("time"), o.get("duration")) {
+        (Some(t), None) => {
+            let secs = parse(t, "time")?;
+            let z = jiff::Timestamp::now().to_zoned(tz.clone());
+            let midnight = z.start_of_day().map_err(|e| e.to_string())?;
+            let mut at = midnight
+                .checked_add(jiff::SignedDuration::from_secs(secs))
+                .map_err(|e| e.to_string())?;
+            if at < z {
+                at = at
+                    .checked_add(jiff::SignedDuration::from_hours(24))
+                    .map_err(|e| e.to_string())?;
+            }
+            let wait = z.duration_until(&at).unsigned_abs();
+            Ok(now + wait)
+        }
+        (None, Some(d)) => Ok(now + Duration::from_secs(parse(d, "duration")?.max(0) as u64)),
+        _ => Err("SLA must be specified using either the 'time' or 'duration' option".into()),
+    }
+}
+
 impl Executor<'_> {
+    /// The SLA triggered while the run goes on: `^sla^alert` (`alert`, default true),
+    /// `^sla^fail` (`fail`, default false) and `^sla` (the rest of the `sla:` block) are
+    /// added under the root, as digdag does.
+    fn fire_sla(&mut self, observer: &mut dyn RunObserver) {
+        let root = 0;
+        if self.nodes[root].state.is_done() {
+            return;
+        }
+        let Some(sla) = self.nodes[root].def.options.sla.clone() else {
+            return;
+        };
+        let o = sla.as_object().cloned().unwrap_or_default();
+        let flag = |key: &str, default: bool| {
+            o.get(key)
+                .and_then(crate::plan::expand::as_bool)
+                .unwrap_or(default)
+        };
+        let root_name = self.nodes[root].def.full_name.clone();
+        observer.on_event(&RunEvent::Warning {
+            task: &root_name,
+            message: "SLA violation: the workflow is still running at its sla: deadline",
+        });
+        let span = sla.span;
+        let obj = |key: &str, cmd: &str| {
+            let mut body = Object::default();
+            set(&mut body, key, string(cmd));
+            Value::new(ValueKind::Object(body), span)
+        };
+        let add = |ex: &mut Self, own: &str, body: Value| {
+            if let Ok(t) = ex.compile_generated(root, own, &body) {
+                ex.add(Arc::new(t), Some(root), Vec::new());
+            }
+        };
+        if flag("alert", true) {
+            add(self, "^sla^alert", obj("notify>", "SLA violation"));
+        }
+        if flag("fail", false) {
+            add(self, "^sla^fail", obj("fail>", "SLA violation"));
+        }
+        let mut rest = o.clone();
+        rest.entries
+            .retain(|e| !matches!(e.key.as_str(), "time" | "duration" | "alert" | "fail"));
+        if !rest.is_empty() {
+            add(self, "^sla", Value::new(ValueKind::Object(rest), span));
+        }
+    }
+
     fn add(&mut self, def: Arc<Task>, parent: Option<usize>, upstream: Vec<usize>) -> usize {
         let id = self.nodes.len();
         self.nodes.push(Node {
@@ -203,6 +300,13 @@ impl Executor<'_> {
             if progressed {
                 continue;
             }
+            if let Some(at) = self.sla_at {
+                if Instant::now() >= at {
+                    self.sla_at = None;
+                    self.fire_sla(observer);
+                    continue;
+                }
+            }
             let next_retry = self
                 .nodes
                 .iter()
@@ -213,6 +317,7 @@ impl Executor<'_> {
                     )
                 })
                 .filter_map(|n| n.retry_at)
+                .chain(self.sla_at)
                 .min();
             if running == 0 {
                 match next_retry {
@@ -476,8 +581,8 @@ impl Executor<'_> {
         if r.store.is_empty() && r.reset_store.is_empty() {
             return;
         }
-        if !r.reset_store.is_empty() {
-            params.entries.retain(|e| !r.reset_store.contains(&e.key));
+        for key in &r.reset_store {
+            remove_path(params, key);
         }
         deep_merge(params, &r.store);
     }
@@ -589,9 +694,18 @@ impl Executor<'_> {
         let secrets = self.opts.secrets.clone();
         let log_tx = tx.clone();
         let log_secrets = secrets.clone();
+        let local = Object {
+            entries: config
+                .entries
+                .iter()
+                .filter(|e| def.local.get(&e.key).is_some())
+                .cloned()
+                .collect(),
+        };
         let ctx = OperatorContext {
             task_name: name,
             operator: op,
+            local,
             config,
             project_root: self.opts.project_root.clone(),
             tmp_dir: self.tmp_dir.clone(),
@@ -792,6 +906,23 @@ impl Executor<'_> {
     }
 }
 
+/// Removes `a.b.c` (a dotted path of nested objects, as operators name reset stores such as
+/// `td.last_results`) from `params`.
+fn remove_path(params: &mut Object, path: &str) {
+    if let Some(i) = params.position(path) {
+        params.entries.remove(i);
+        return;
+    }
+    let Some((head, rest)) = path.split_once('.') else {
+        return;
+    };
+    if let Some(i) = params.position(head) {
+        if let ValueKind::Object(inner) = &mut params.entries[i].value.kind {
+            remove_path(inner, rest);
+        }
+    }
+}
+
 enum Started {
     Async,
     Done(Result<TaskResult, OperatorError>),
@@ -799,4 +930,29 @@ enum Started {
 
 fn scaled(d: Duration, opts: &RunOptions) -> Duration {
     d.mul_f64(opts.retry_interval_scale.max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::json::parse_json;
+
+    #[test]
+    fn reset_store_removes_dotted_paths() {
+        let mut o = parse_json(
+            r#"{"td": {"last_results": {"a": 1}, "last_job_id": 3}, "x": 1, "a.b": 2}"#,
+            runtime_span(),
+        )
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone();
+        remove_path(&mut o, "td.last_results");
+        remove_path(&mut o, "a.b");
+        remove_path(&mut o, "nope.deeper");
+        assert_eq!(
+            Value::new(ValueKind::Object(o), runtime_span()).to_json(),
+            r#"{"td":{"last_job_id":3},"x":1}"#
+        );
+    }
 }

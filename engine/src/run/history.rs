@@ -222,6 +222,49 @@ impl History {
             .map_err(err)
     }
 
+    /// How long each operator task took in the newest successful attempt of `workflow` that
+    /// ran it (milliseconds, at least 1), for `wf plan --simulate --durations history`.
+    pub fn last_durations(&self, workflow: &str) -> Result<Vec<(String, u64)>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT t.name, t.started_at, t.finished_at FROM tasks t
+                 JOIN attempts a ON a.id = t.attempt_id
+                 JOIN sessions s ON s.id = a.session_id
+                 WHERE s.workflow = ?1 AND t.state = 'success' AND t.finished_at IS NOT NULL
+                 ORDER BY a.id",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(params![workflow], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .map_err(err)?;
+        let mut out: Vec<(String, u64)> = Vec::new();
+        for row in rows {
+            let (name, start, end) = row.map_err(err)?;
+            let (Some(start), Some(end)) = (start, end) else {
+                continue;
+            };
+            let (Ok(a), Ok(b)) = (
+                start.parse::<jiff::Timestamp>(),
+                end.parse::<jiff::Timestamp>(),
+            ) else {
+                continue;
+            };
+            let ms = (b.as_millisecond() - a.as_millisecond()).max(1) as u64;
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = ms,
+                None => out.push((name, ms)),
+            }
+        }
+        Ok(out)
+    }
+
     /// Records a task state change (one transaction).
     pub fn record_task(
         &mut self,

@@ -313,8 +313,7 @@ impl Alternative {
 
     /// The matcher walk of `Predictor.nextMatchingTime` for this alternative, from `time`
     /// (already one minute past the predictor's start and known not to match directly).
-    fn walk(&self, time: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        let local = tz.to_datetime(time);
+    fn walk(&self, local: DateTime, tz: &TimeZone) -> Option<Timestamp> {
         let mut minute = local.minute() as u32;
         let mut hour = local.hour() as u32;
         let mut day = local.day() as u32;
@@ -389,8 +388,14 @@ impl Alternative {
                 .checked_add(Span::new().days(i64::from(day) - 1))
                 .ok()?;
             let dt = date.at(hour as i8, minute as i8, 0, 0);
-            let ts = tz.to_ambiguous_timestamp(dt).later().ok()?;
-            let back = tz.to_datetime(ts);
+            let ambiguous = tz.to_ambiguous_timestamp(dt);
+            let unambiguous = matches!(
+                ambiguous.offset(),
+                jiff::tz::AmbiguousOffset::Unambiguous { .. }
+            );
+            let ts = ambiguous.later().ok()?;
+            // Only a time in a gap moves when converted back.
+            let back = if unambiguous { dt } else { tz.to_datetime(ts) };
             let (old_day, old_month0, old_year) = (day, month0, year);
             day = back.day() as u32;
             month0 = back.month() as u32 - 1;
@@ -491,16 +496,17 @@ impl CronPattern {
     /// then the first matching minute strictly after it. `None` if the search leaves jiff's
     /// range or exceeds its bounds (a pattern that can never match).
     pub fn next_after(&self, t: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        let millis = i64::try_from(t.as_nanosecond().div_euclid(1_000_000)).ok()?;
+        let millis = super::time::floor_millisecond(t);
         // Java's integer division truncates toward zero.
         let start = (millis / 60_000).checked_mul(60_000)?.checked_add(60_000)?;
         let start = Timestamp::from_millisecond(start).ok()?;
-        if self.matches_at(start, tz) {
+        let local = tz.to_datetime(start);
+        if self.matches(local) {
             return Some(start);
         }
         self.alternatives
             .iter()
-            .filter_map(|a| a.walk(start, tz))
+            .filter_map(|a| a.walk(local, tz))
             .min()
     }
 }

@@ -39,8 +39,20 @@ impl Session {
 }
 
 /// Java's `Instant.getEpochSecond` (floor).
-fn floor_second(t: Timestamp) -> i64 {
-    t.as_nanosecond().div_euclid(1_000_000_000) as i64
+pub(crate) fn floor_second(t: Timestamp) -> i64 {
+    // jiff keeps the sub-second part with the sign of the seconds.
+    let s = t.as_second();
+    if t.subsec_nanosecond() < 0 {
+        s - 1
+    } else {
+        s
+    }
+}
+
+/// Java's `Instant.toEpochMilli` (floor).
+pub(crate) fn floor_millisecond(t: Timestamp) -> i64 {
+    let ns = t.subsec_nanosecond();
+    floor_second(t) * 1000 + i64::from(ns.rem_euclid(1_000_000_000) / 1_000_000)
 }
 
 /// `Some(n)` if `n > 0` (a zero interval would divide by zero or loop forever).
@@ -203,7 +215,8 @@ pub struct Sessions<'a> {
     schedule: &'a Schedule,
     tz: TimeZone,
     from: Timestamp,
-    last: Option<Session>,
+    /// Session time of the last session returned.
+    last: Option<Timestamp>,
     done: bool,
 }
 
@@ -214,15 +227,15 @@ impl Iterator for Sessions<'_> {
         if self.done {
             return None;
         }
-        let next = match &self.last {
+        let next = match self.last {
             None => self.schedule.first_session_at_or_after(self.from, &self.tz),
             Some(last) => self
                 .schedule
-                .next_session(last)
-                .filter(|s| s.session_time.timestamp() > last.session_time.timestamp()),
+                .next_schedule_time(last, &self.tz)
+                .filter(|s| !s.is_end() && s.session_time.timestamp() > last),
         };
         match &next {
-            Some(s) => self.last = Some(s.clone()),
+            Some(s) => self.last = Some(s.session_time.timestamp()),
             None => self.done = true,
         }
         next
@@ -250,6 +263,17 @@ mod tests {
 
     fn at(session: &str, run: &str) -> Option<(Timestamp, Timestamp)> {
         Some((instant(session), instant(run)))
+    }
+
+    #[test]
+    fn floors_match_java_for_negative_instants() {
+        let t = Timestamp::from_nanosecond(-1_500_000_000).expect("instant");
+        assert_eq!(floor_second(t), -2);
+        assert_eq!(floor_millisecond(t), -1500);
+        let t = Timestamp::from_nanosecond(-1).expect("instant");
+        assert_eq!((floor_second(t), floor_millisecond(t)), (-1, -1));
+        let t = Timestamp::from_nanosecond(2_999_999_999).expect("instant");
+        assert_eq!((floor_second(t), floor_millisecond(t)), (2, 2999));
     }
 
     const END: &str = "9999-01-01 00:00:00 +0000";

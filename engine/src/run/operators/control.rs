@@ -32,6 +32,16 @@ pub(super) fn echo(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     Ok(TaskResult::default())
 }
 
+/// `notify>`: digdag sends it to the server's notifier; a local run prints it.
+pub(super) fn notify(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
+    let msg = ctx
+        .command()
+        .and_then(Value::scalar_text)
+        .unwrap_or_default();
+    (ctx.log)(&format!("notification: {msg}"));
+    Ok(TaskResult::default())
+}
+
 pub(super) fn fail(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     let msg = ctx
         .command()

@@ -3,9 +3,16 @@
 //! and stored parameters) or an [`OperatorError`], as digdag's operator SPI does.
 
 mod call;
+mod conf;
 mod control;
+mod http;
+mod mail;
+mod param;
 mod py;
 mod sh;
+mod td;
+#[cfg(test)]
+mod test_server;
 
 use super::secrets::Secrets;
 use crate::load::{Object, Value, ValueKind};
@@ -68,6 +75,9 @@ pub struct OperatorContext {
     pub operator: String,
     /// The task's parameters after template evaluation, with `_command` set.
     pub config: Object,
+    /// The keys written in the task's own body (after evaluation), without inherited ones
+    /// (what `param_set>` stores, what digdag's "unused parameter" warning looks at).
+    pub local: Object,
     /// The project directory.
     pub project_root: PathBuf,
     /// Where to keep temporary files (`<project>/.wf/tmp`).
@@ -114,6 +124,7 @@ pub fn local_operator(name: &str) -> Option<OperatorFn> {
     Some(match name {
         "echo" => control::echo,
         "fail" => control::fail,
+        "notify" => control::notify,
         "loop" => control::loop_,
         "for_each" => control::for_each,
         "for_range" => control::for_range,
@@ -123,6 +134,21 @@ pub fn local_operator(name: &str) -> Option<OperatorFn> {
         "require" => call::require,
         "sh" => sh::sh,
         "py" => py::py,
+        "http" => http::http,
+        "http_call" => http::http_call,
+        "mail" => mail::mail,
+        "param_get" => param::param_get,
+        "param_set" => param::param_set,
+        "td" => td::td,
+        "td_run" => td::td_run,
+        "td_ddl" => td::td_ddl,
+        "td_load" => td::td_load,
+        "td_for_each" => td::td_for_each,
+        "td_wait" => td::td_wait,
+        "td_wait_table" => td::td_wait_table,
+        "td_table_export" => td::td_table_export,
+        "td_result_export" => td::td_result_export,
+        "td_partial_delete" => td::td_partial_delete,
         _ => return None,
     })
 }
@@ -141,10 +167,6 @@ pub fn local_limitation(name: &str) -> Option<String> {
         return None;
     }
     Some(match name {
-        "td" | "td_run" | "td_ddl" | "td_load" | "td_for_each" | "td_wait" | "td_wait_table"
-        | "td_table_export" | "td_result_export" | "td_partial_delete" => {
-            format!("{name}> needs Treasure Data; mock it with --mock")
-        }
         "pg" | "redshift" | "redshift_load" | "redshift_unload" => {
             format!("{name}> needs a database connection; mock it with --mock")
         }
