@@ -187,25 +187,128 @@ fn lint_github_format_annotates_each_problem() {
     insta::assert_snapshot!(out);
 }
 
+/// The official SARIF 2.1.0 JSON schema (draft-07), `$id`
+/// `https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json`:
+/// the OASIS sarif-spec repository's `Schemata/sarif-schema-2.1.0.json`, copied byte for byte
+/// from the copy the `serde-sarif` 0.8.0 crate ships as `src/schema.json` (crates.io; MIT).
+/// raw.githubusercontent.com was not reachable from the development machine, and the npm
+/// packages that ship a SARIF schema ship the `2.1.0-rtm.5` draft instead.
+///
+/// One pattern of that file (`language` of `run` and of `toolComponent`),
+/// `^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`, has a stray `]` that the validator's ECMA-262
+/// check rejects (so it refuses the whole schema); it is replaced in memory by the intended
+/// `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$`. wf emits no `language`.
+fn sarif_validator() -> jsonschema::Validator {
+    fn fix_language_pattern(v: &mut serde_json::Value, fixed: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.get("pattern").and_then(|p| p.as_str())
+                    == Some("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$")
+                {
+                    m.insert("pattern".into(), "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into());
+                    *fixed += 1;
+                }
+                m.values_mut().for_each(|c| fix_language_pattern(c, fixed));
+            }
+            serde_json::Value::Array(a) => {
+                a.iter_mut().for_each(|c| fix_language_pattern(c, fixed))
+            }
+            _ => {}
+        }
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif-schema-2.1.0.json");
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("json");
+    let mut fixed = 0;
+    fix_language_pattern(&mut schema, &mut fixed);
+    assert_eq!(fixed, 2, "the schema's two `language` patterns");
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("valid schema")
+}
+
+/// Runs `wf lint ARGS --format sarif`, validates the log against the SARIF schema and returns it.
+fn sarif_of(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["lint", "--format", "sarif"];
+    all.extend_from_slice(args);
+    let (code, out, err) = wf(&all);
+    assert!(code == 0 || code == 1, "{err}");
+    let log: serde_json::Value = serde_json::from_str(&out).expect("sarif json");
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(20)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema violations:\n{}",
+        errors.join("\n")
+    );
+    log
+}
+
 #[test]
 fn lint_sarif_format() {
-    let (code, out, _) = wf(&["lint", "testdata/examples/broken", "--format", "sarif"]);
-    assert_eq!(code, 1);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("sarif json");
+    let v = sarif_of(&["testdata/examples/broken"]);
     assert_eq!(v["version"], "2.1.0");
-    let results = v["runs"][0]["results"].as_array().expect("results");
-    assert_eq!(results.len(), 8);
+    let run = &v["runs"][0];
+    // Columns count characters, not UTF-16 units (SARIF's default).
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 7);
     assert_eq!(results[0]["ruleId"], "M001");
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
         3
     );
-    let rules = v["runs"][0]["tool"]["driver"]["rules"]
-        .as_array()
-        .expect("rules");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     assert!(rules
         .iter()
         .any(|r| r["id"] == "S002" && r["name"] == "duplicate-key"));
+    // Every result points at its rule.
+    for r in results {
+        let i = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(results).expect("json"));
+}
+
+#[test]
+fn lint_sarif_uris_are_valid_for_any_file_name() {
+    let dir = std::env::temp_dir().join(format!("wf sarif test {}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("daily report ü#1.dig"), "+a:\n  ehco>: hi\n").expect("write");
+    let path = dir.to_string_lossy().into_owned();
+    let v = sarif_of(&[&path]);
+    let uri = v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .expect("uri")
+        .to_string();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(uri.starts_with("file:///"), "{uri}");
+    let want = format!(
+        "/wf%20sarif%20test%20{}/daily%20report%20%C3%BC%231.dig",
+        std::process::id()
+    );
+    assert!(uri.ends_with(&want), "{uri}");
+}
+
+#[test]
+fn lint_sarif_of_the_whole_corpus_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if !root.join("../shared/corpus").is_dir() {
+        assert!(
+            std::env::var("WF_SKIP_CORPUS").is_ok_and(|v| v == "1"),
+            "corpus not found"
+        );
+        return;
+    }
+    let v = sarif_of(&["../shared/corpus"]);
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert!(results.len() > 500, "{}", results.len());
 }
 
 #[test]
@@ -312,6 +415,28 @@ fn check_prints_digdags_summary() {
         .expect("run wf");
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn rules_lists_every_rule_with_its_fix() {
+    let (code, out, _) = wf(&["rules"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), wf_rule_count());
+    let line = |code: &str| {
+        out.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_else(|| panic!("no {code} in {out}"))
+            .to_string()
+    };
+    assert!(line("O001").ends_with("(wf lint --fix)"), "{out}");
+    assert!(line("V002").ends_with("(quick fix)"), "{out}");
+    assert!(line("S002").ends_with('.'), "{out}");
+}
+
+/// Rules in the README table (one row each).
+fn wf_rule_count() -> usize {
+    let (_, table, _) = wf(&["rules", "--markdown"]);
+    table.lines().filter(|l| l.starts_with("| `")).count()
 }
 
 /// What the `echo>` tasks of a planned corpus workflow print, in the order the simulation

@@ -1,12 +1,14 @@
 //! Conformance against the real-world corpus in `../shared/corpus` (see its README):
-//! every YAML file round-trips byte for byte through the syntax tree, nothing panics, and the
-//! linter's errors agree with `VERDICTS.tsv` (what digdag itself does with each file).
+//! every YAML file round-trips byte for byte through the syntax tree, nothing panics, the
+//! linter's errors agree with `VERDICTS.tsv` (what digdag itself does with each file), and
+//! every warning is one of `corpus_warnings.tsv` (each listed with the reason it is right).
 //!
-//! The test prints the agreement as figures and fails on any disagreement.
+//! The tests print the agreement as figures and fail on any disagreement.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use wf_engine::check::lint_project;
+use wf_engine::check::{lint_project, lint_projects, LintOptions};
+use wf_engine::load::project::find_projects;
 use wf_engine::load::DiskFileSystem;
 use wf_engine::Severity;
 
@@ -196,5 +198,104 @@ fn lint_agrees_with_digdag_verdicts() {
         "{} false errors, {} missed",
         false_errors.len(),
         missed.len()
+    );
+}
+
+/// `(file relative to the corpus, code, line)` of a warning.
+type WarningKey = (String, String, usize);
+
+/// The expected warnings: `corpus_warnings.tsv` rows `file, code, line, reason` (`#` comments).
+fn expected_warnings() -> BTreeMap<WarningKey, Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus_warnings.tsv");
+    let text = std::fs::read_to_string(&path).expect("engine/tests/corpus_warnings.tsv");
+    let mut out: BTreeMap<WarningKey, Vec<String>> = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [file, code, l, reason] = cols[..] else {
+            panic!(
+                "corpus_warnings.tsv:{}: want 4 tab-separated columns",
+                i + 1
+            );
+        };
+        let l: usize = l
+            .parse()
+            .unwrap_or_else(|_| panic!("corpus_warnings.tsv:{}: bad line number", i + 1));
+        assert!(
+            !reason.trim().is_empty(),
+            "corpus_warnings.tsv:{}: every warning needs a reason",
+            i + 1
+        );
+        out.entry((file.to_string(), code.to_string(), l))
+            .or_default()
+            .push(reason.to_string());
+    }
+    out
+}
+
+/// Every warning `wf lint ../shared/corpus` reports (the same projects and options as the
+/// command) must be listed in `corpus_warnings.tsv`, as often as it is reported, and every
+/// listed warning must still be reported: a new warning is either a real problem (add it with
+/// its reason) or a false positive (fix the rule).
+#[test]
+fn corpus_warnings_are_the_expected_ones() {
+    let Some(corpus) = corpus() else {
+        return;
+    };
+    let projects = find_projects(std::slice::from_ref(&corpus)).expect("corpus projects");
+    let reports = lint_projects(&DiskFileSystem, &projects, &LintOptions::default());
+    let mut found: BTreeMap<WarningKey, Vec<String>> = BTreeMap::new();
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &reports {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+        {
+            let f = r.sources.get(d.span.file);
+            let rel = f
+                .path
+                .strip_prefix(&corpus)
+                .unwrap_or(&f.path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let (line, _) = f.line_char_col(d.span.start);
+            *by_code.entry(d.code).or_default() += 1;
+            found
+                .entry((rel, d.code.to_string(), line))
+                .or_default()
+                .push(d.message.clone());
+        }
+    }
+    let expected = expected_warnings();
+    let mut new = Vec::new();
+    let mut gone = Vec::new();
+    for (key, messages) in &found {
+        let listed = expected.get(key).map_or(0, Vec::len);
+        for m in messages.iter().skip(listed) {
+            new.push(format!("{}\t{}\t{}\t(new: {m})", key.0, key.1, key.2));
+        }
+    }
+    for (key, reasons) in &expected {
+        let reported = found.get(key).map_or(0, Vec::len);
+        for r in reasons.iter().skip(reported) {
+            gone.push(format!("{}\t{}\t{}\t{r}", key.0, key.1, key.2));
+        }
+    }
+    let total: usize = by_code.values().sum();
+    println!("corpus warnings: {total} ({by_code:?})");
+    for n in &new {
+        println!("NEW WARNING {n}");
+    }
+    for g in &gone {
+        println!("WARNING GONE {g}");
+    }
+    assert!(
+        new.is_empty() && gone.is_empty(),
+        "{} warnings not in corpus_warnings.tsv, {} listed warnings no longer reported (see the output)",
+        new.len(),
+        gone.len()
     );
 }

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use wf_engine::check::{lint_project_with, registry::RULES, LintOptions, ProjectReport};
+use wf_engine::check::registry::{Example, FixKind, RULES};
+use wf_engine::check::{lint_project_with, LintOptions, ProjectReport};
 use wf_engine::load::DiskFileSystem;
 use wf_engine::schema::Target;
 use wf_engine::Severity;
@@ -136,6 +137,90 @@ fn every_rule_has_failing_and_passing_fixtures() {
             }
         }
         insta::assert_snapshot!(format!("rule_{}_{}", rule.code, rule.name), snapshot);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Lints `text` as the whole of `wf.dig` in an otherwise empty project.
+fn lint_text(text: &str, target: Option<Target>) -> ProjectReport {
+    let mut fs = wf_engine::load::MemoryFileSystem::new();
+    fs.insert("/p/wf.dig", text);
+    let options = LintOptions { target };
+    lint_project_with(
+        &fs,
+        Path::new("/p"),
+        &[PathBuf::from("/p/wf.dig")],
+        &HashSet::new(),
+        &options,
+    )
+}
+
+/// The README's examples (`wf rules --markdown`) are real: each `.dig` example reports its rule.
+#[test]
+fn every_rule_example_reports_the_rule() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let (text, target) = match rule.example {
+            Example::Dig(text) => (text, None),
+            Example::DigTreasureWorkflow(text) => (text, Some(Target::TreasureWorkflow)),
+            Example::Described(_) => continue,
+        };
+        assert!(!text.contains('\n'), "{}: examples are one line", rule.code);
+        let report = lint_text(text, target);
+        if !report.diagnostics.iter().any(|d| d.code == rule.code) {
+            let got: Vec<String> = report
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect();
+            problems.push(format!("{}: `{text}` reports {got:?}", rule.code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The registry's fix column is true: a rule's diagnostics (in its fail fixtures and its
+/// example) carry fixes exactly when the registry says they do, and `wf lint --fix` applies
+/// the fixes of the rules marked safe and no others.
+#[test]
+fn fix_column_matches_the_diagnostics() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let dir = rules_dir().join(rule.code);
+        let mut reports: Vec<ProjectReport> = fixtures(&dir, "fail")
+            .iter()
+            .map(|f| lint(&dir, f))
+            .collect();
+        match rule.example {
+            Example::Dig(text) => reports.push(lint_text(text, None)),
+            Example::DigTreasureWorkflow(text) => {
+                reports.push(lint_text(text, Some(Target::TreasureWorkflow)))
+            }
+            Example::Described(_) => {}
+        }
+        let own: Vec<&wf_engine::Diagnostic> = reports
+            .iter()
+            .flat_map(|r| r.diagnostics.iter())
+            .filter(|d| d.code == rule.code)
+            .collect();
+        let with_fix = own.iter().filter(|d| !d.fixes.is_empty()).count();
+        let applied = own
+            .iter()
+            .filter(|d| wf_engine::check::fix::is_safe(d))
+            .count();
+        let ok = match rule.fix {
+            FixKind::None => with_fix == 0,
+            FixKind::QuickFix => with_fix > 0 && applied == 0,
+            FixKind::Safe => applied > 0,
+        };
+        if !ok {
+            problems.push(format!(
+                "{}: registry says {:?}, fixtures and example give {} diagnostics, {with_fix} with a fix, {applied} applied by --fix",
+                rule.code,
+                rule.fix,
+                own.len()
+            ));
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -330,9 +330,87 @@ fn github_line(sources: &SourceMap, d: &Diagnostic) -> String {
     )
 }
 
+/// A path as a SARIF `artifactLocation.uri`: relative to the current directory when below it
+/// (with `/` separators), else a `file://` URI; every byte outside `A-Z a-z 0-9 - . _ ~ /` is
+/// percent-encoded, so spaces, `#`, `%`, `:` and non-ASCII names stay valid URI references.
+fn sarif_uri(path: &Path) -> String {
+    fn encode(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    let shown = display_path(path);
+    let slashed = shown.replace('\\', "/");
+    if !Path::new(&shown).is_absolute() {
+        return encode(&slashed);
+    }
+    // `C:/dir/x.dig` (Windows): the drive letter keeps its `:`.
+    let bytes = slashed.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return format!("file:///{}:{}", &slashed[..1], encode(&slashed[2..]));
+    }
+    format!("file://{}", encode(&slashed))
+}
+
+/// A SARIF region (1-based lines, columns in characters: the run's `columnKind` is
+/// `unicodeCodePoints`; the end column is the one after the last character).
+fn sarif_region(sources: &SourceMap, span: wf_engine::Span) -> serde_sarif::sarif::Region {
+    let file = sources.get(span.file);
+    let (line, col) = file.line_char_col(span.start);
+    let (end_line, end_col) = file.line_char_col(span.end);
+    serde_sarif::sarif::Region::builder()
+        .start_line(line as i64)
+        .start_column(col as i64)
+        .end_line(end_line as i64)
+        .end_column(end_col as i64)
+        .build()
+}
+
+fn sarif_location(
+    sources: &SourceMap,
+    span: wf_engine::Span,
+    message: Option<&str>,
+) -> serde_sarif::sarif::Location {
+    use serde_sarif::sarif as s;
+    let physical = s::PhysicalLocation::builder()
+        .artifact_location(
+            s::ArtifactLocation::builder()
+                .uri(sarif_uri(&sources.get(span.file).path))
+                .build(),
+        )
+        .region(sarif_region(sources, span))
+        .build();
+    match message {
+        Some(m) => s::Location::builder()
+            .physical_location(physical)
+            .message(s::Message::builder().text(m).build())
+            .build(),
+        None => s::Location::builder().physical_location(physical).build(),
+    }
+}
+
+/// The SARIF level of a severity.
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The SARIF 2.1.0 log of every report: one run, the registry as the driver's rules (with their
+/// default level), each diagnostic as a result with its labels and include sites as related
+/// locations and its fixes as SARIF fixes.
 fn sarif(reports: &[ProjectReport]) -> serde_sarif::sarif::Sarif {
     use serde_sarif::sarif as s;
-    let rules: Vec<s::ReportingDescriptor> = wf_engine::check::registry::RULES
+    let registry = wf_engine::check::registry::RULES;
+    let rules: Vec<s::ReportingDescriptor> = registry
         .iter()
         .map(|r| {
             s::ReportingDescriptor::builder()
@@ -343,46 +421,73 @@ fn sarif(reports: &[ProjectReport]) -> serde_sarif::sarif::Sarif {
                         .text(r.summary)
                         .build(),
                 )
+                .default_configuration(
+                    s::ReportingConfiguration::builder()
+                        .level(serde_json::json!(sarif_level(r.severity)))
+                        .build(),
+                )
                 .build()
         })
         .collect();
     let mut results = Vec::new();
     for r in reports {
         for d in &r.diagnostics {
-            let file = r.sources.get(d.span.file);
-            let (line, col) = file.line_char_col(d.span.start);
-            let (end_line, end_col) = file.line_char_col(d.span.end);
-            let region = s::Region::builder()
-                .start_line(line as i64)
-                .start_column(col as i64)
-                .end_line(end_line as i64)
-                .end_column(end_col as i64)
-                .build();
-            let location = s::Location::builder()
-                .physical_location(
-                    s::PhysicalLocation::builder()
-                        .artifact_location(
-                            s::ArtifactLocation::builder()
-                                .uri(display_path(&file.path).replace('\\', "/"))
+            let mut related: Vec<s::Location> = d
+                .labels
+                .iter()
+                .map(|l| sarif_location(&r.sources, l.span, Some(&l.message)))
+                .collect();
+            related.extend(
+                r.sources
+                    .include_chain(d.span.file)
+                    .into_iter()
+                    .map(|site| sarif_location(&r.sources, site, Some("included from here"))),
+            );
+            let fixes: Vec<s::Fix> = d
+                .fixes
+                .iter()
+                .map(|f| {
+                    let replacement = s::Replacement::builder()
+                        .deleted_region(sarif_region(&r.sources, f.span))
+                        .inserted_content(
+                            s::ArtifactContent::builder()
+                                .text(f.replacement.clone())
                                 .build(),
                         )
-                        .region(region)
-                        .build(),
-                )
-                .build();
+                        .build();
+                    s::Fix::builder()
+                        .description(s::Message::builder().text(f.title.clone()).build())
+                        .artifact_changes(vec![s::ArtifactChange::builder()
+                            .artifact_location(
+                                s::ArtifactLocation::builder()
+                                    .uri(sarif_uri(&r.sources.get(f.span.file).path))
+                                    .build(),
+                            )
+                            .replacements(vec![replacement])
+                            .build()])
+                        .build()
+                })
+                .collect();
             let level = match d.severity {
                 Severity::Error => s::ResultLevel::Error,
                 Severity::Warning => s::ResultLevel::Warning,
                 Severity::Info => s::ResultLevel::Note,
             };
-            results.push(
-                s::Result::builder()
-                    .rule_id(d.code)
-                    .level(level)
-                    .message(s::Message::builder().text(d.message.clone()).build())
-                    .locations(vec![location])
-                    .build(),
-            );
+            let index = registry.iter().position(|rule| rule.code == d.code);
+            let mut result = s::Result::builder()
+                .rule_id(d.code)
+                .level(level)
+                .message(s::Message::builder().text(d.message.clone()).build())
+                .locations(vec![sarif_location(&r.sources, d.span, None)])
+                .build();
+            result.rule_index = index.map(|i| i as i64);
+            if !related.is_empty() {
+                result.related_locations = Some(related);
+            }
+            if !fixes.is_empty() {
+                result.fixes = Some(fixes);
+            }
+            results.push(result);
         }
     }
     let driver = s::ToolComponent::builder()
@@ -390,7 +495,11 @@ fn sarif(reports: &[ProjectReport]) -> serde_sarif::sarif::Sarif {
         .version(env!("CARGO_PKG_VERSION"))
         .rules(rules)
         .build();
-    let run = s::Run::builder().tool(driver).results(results).build();
+    let run = s::Run::builder()
+        .tool(driver)
+        .results(results)
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .build();
     s::Sarif::builder()
         .version(serde_json::json!("2.1.0"))
         .schema("https://json.schemastore.org/sarif-2.1.0.json")

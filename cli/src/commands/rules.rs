@@ -11,14 +11,20 @@ pub struct RulesArgs {
     markdown: bool,
 }
 
-/// Prints every rule.
+/// Prints every rule: code, name, severity, summary and whether a fix exists (`--markdown`: the
+/// README table, with an example of each).
 pub fn run(args: RulesArgs) -> Result<ExitCode, String> {
     if args.markdown {
         print!("{}", registry::markdown_table());
     } else {
         for r in registry::RULES {
+            let fix = match r.fix {
+                registry::FixKind::None => "",
+                registry::FixKind::QuickFix => " (quick fix)",
+                registry::FixKind::Safe => " (wf lint --fix)",
+            };
             println!(
-                "{}  {:<28} {:<8} {}",
+                "{}  {:<28} {:<8} {}{fix}",
                 r.code,
                 r.name,
                 r.severity.as_str(),

@@ -1,17 +1,14 @@
 //! Applying the fixes diagnostics carry (`wf lint --fix`, editor code actions).
 
+use crate::check::registry::{self, FixKind};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::source::FileId;
 
-/// Rules whose fixes only rename a misspelled key, name or value to the one the rule is sure
-/// of; `wf lint --fix` applies these and nothing else.
-pub const SAFE_FIX_CODES: &[&str] = &[
-    "M001", "M002", "M011", "M012", "T002", "O001", "O002", "O004",
-];
-
-/// Whether `wf lint --fix` applies this diagnostic's fix.
+/// Whether `wf lint --fix` applies this diagnostic's fix: its rule's fixes only rename a
+/// misspelled key, name or value to the one the rule is sure of ([`FixKind::Safe`] in the
+/// registry), and it carries exactly one.
 pub fn is_safe(d: &Diagnostic) -> bool {
-    SAFE_FIX_CODES.contains(&d.code) && d.fixes.len() == 1
+    d.fixes.len() == 1 && registry::find(d.code).is_some_and(|r| r.fix == FixKind::Safe)
 }
 
 /// Applies `fixes` (all in one file) to `text`: non-overlapping edits only (the first one

@@ -30,6 +30,9 @@ pub struct ProjectReport {
     pub unreadable: Vec<(PathBuf, String)>,
     /// Workflow files that some workflow `call>`s (normalized paths).
     pub called: HashSet<PathBuf>,
+    /// Of those, the files called by a workflow that declares plugins (`_export: plugin:`):
+    /// the called workflow inherits the declaration, so its plugin operators are known.
+    pub called_with_plugins: HashSet<PathBuf>,
 }
 
 /// The workflow name of `file` in the project at `root`: its relative path without `.dig`.
@@ -66,89 +69,213 @@ pub fn lint_project_with(
     called: &HashSet<PathBuf>,
     options: &LintOptions,
 ) -> ProjectReport {
-    let mut loader = Loader::new(fs);
-    let config = crate::load::config::load_config(&mut loader, fs, root);
-    let target = options.target.or(config.target).unwrap_or_default();
-    let mut loaded = Vec::new();
-    let mut unreadable = Vec::new();
-    for path in workflows.iter().filter(|w| !config.excludes(root, w)) {
-        match loader.load_workflow(path) {
-            Ok((file, Some(value))) => {
-                let name = workflow_name(root, path);
-                let wf = model::compile_workflow_for(
-                    &name,
-                    file,
-                    &value,
-                    target,
-                    &mut loader.diagnostics,
-                );
-                if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
-                    check_schedule(schedule, &mut loader.diagnostics);
+    lint_called_project(fs, root, workflows, called, &HashSet::new(), options)
+}
+
+/// Like [`lint_project_with`]; `called_with_plugins` (a subset of `called`) holds the files
+/// called by workflows that declare plugins.
+fn lint_called_project(
+    fs: &dyn FileSystem,
+    root: &Path,
+    workflows: &[PathBuf],
+    called: &HashSet<PathBuf>,
+    called_with_plugins: &HashSet<PathBuf>,
+    options: &LintOptions,
+) -> ProjectReport {
+    let project =
+        LoadedProject::load_called(fs, root, workflows, called, called_with_plugins, options);
+    let found = project.run_rules();
+    project.finish(found)
+}
+
+/// A project whose workflows are loaded and compiled, with the diagnostics of those stages
+/// (syntax, includes, task model, schedules), before the semantic rules run. [`lint_project`]
+/// is [`LoadedProject::load`], [`LoadedProject::run_rules`], then severity settings,
+/// `wf:ignore` comments and sorting; the stages are separate so that the rule pass can be
+/// measured on its own (`cargo bench -p wf-engine --bench rules`).
+pub struct LoadedProject<'fs> {
+    fs: &'fs dyn FileSystem,
+    root: PathBuf,
+    loader: Loader<'fs>,
+    config: crate::load::config::ProjectConfig,
+    target: crate::schema::Target,
+    /// Each loaded workflow with its path and whether one of its includes failed.
+    loaded: Vec<(PathBuf, Workflow, bool)>,
+    unreadable: Vec<(PathBuf, String)>,
+    called: HashSet<PathBuf>,
+    called_with_plugins: HashSet<PathBuf>,
+}
+
+impl<'fs> LoadedProject<'fs> {
+    /// Loads and compiles the `workflows` (paths of `.dig` files) of the project at `root`.
+    pub fn load(
+        fs: &'fs dyn FileSystem,
+        root: &Path,
+        workflows: &[PathBuf],
+        options: &LintOptions,
+    ) -> LoadedProject<'fs> {
+        Self::load_called(
+            fs,
+            root,
+            workflows,
+            &HashSet::new(),
+            &HashSet::new(),
+            options,
+        )
+    }
+
+    fn load_called(
+        fs: &'fs dyn FileSystem,
+        root: &Path,
+        workflows: &[PathBuf],
+        called: &HashSet<PathBuf>,
+        called_with_plugins: &HashSet<PathBuf>,
+        options: &LintOptions,
+    ) -> LoadedProject<'fs> {
+        let mut loader = Loader::new(fs);
+        let config = crate::load::config::load_config(&mut loader, fs, root);
+        let target = options.target.or(config.target).unwrap_or_default();
+        let mut loaded = Vec::new();
+        let mut unreadable = Vec::new();
+        for path in workflows.iter().filter(|w| !config.excludes(root, w)) {
+            let known = loader.diagnostics.len();
+            match loader.load_workflow(path) {
+                Ok((file, Some(value))) => {
+                    // An include that could not be read leaves the workflow incomplete.
+                    let incomplete = loader.diagnostics[known..].iter().any(|d| {
+                        d.code.starts_with('I')
+                            || (d.severity == crate::Severity::Error && d.span.file != file)
+                    });
+                    let name = workflow_name(root, path);
+                    let wf = model::compile_workflow_for(
+                        &name,
+                        file,
+                        &value,
+                        target,
+                        &mut loader.diagnostics,
+                    );
+                    if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
+                        check_schedule(schedule, &mut loader.diagnostics);
+                    }
+                    loaded.push((path.clone(), wf, incomplete));
                 }
-                loaded.push((path.clone(), wf));
+                Ok((_, None)) => {}
+                Err(e) => unreadable.push((path.clone(), e.to_string())),
             }
-            Ok((_, None)) => {}
-            Err(e) => unreadable.push((path.clone(), e.to_string())),
+        }
+        // Workflows that another workflow `call>`s get their caller's parameters at run time.
+        let mut called: HashSet<PathBuf> = called.clone();
+        for (path, wf, _) in &loaded {
+            called.extend(call_targets(root, path, wf));
+        }
+        // A workflow that declares plugins (or inherits them from its caller) passes them on.
+        let mut called_with_plugins: HashSet<PathBuf> = called_with_plugins.clone();
+        loop {
+            let before = called_with_plugins.len();
+            for (path, wf, _) in &loaded {
+                if rules::declares_plugins(wf)
+                    || called_with_plugins.contains(&crate::load::normalize_path(path))
+                {
+                    called_with_plugins.extend(call_targets(root, path, wf));
+                }
+            }
+            if called_with_plugins.len() == before {
+                break;
+            }
+        }
+        LoadedProject {
+            fs,
+            root: root.to_path_buf(),
+            loader,
+            config,
+            target,
+            loaded,
+            unreadable,
+            called,
+            called_with_plugins,
         }
     }
-    // Workflows that another workflow `call>`s get their caller's parameters at run time.
-    let mut called: HashSet<PathBuf> = called.clone();
-    for (path, wf) in &loaded {
-        called.extend(call_targets(root, path, wf));
+
+    /// The number of workflows that loaded.
+    pub fn workflow_count(&self) -> usize {
+        self.loaded.len()
     }
-    let mut found = Vec::new();
-    {
-        let loader_ref = &loader;
+
+    /// Runs every semantic rule (scopes, operators, parameters, files, templates, ...) over the
+    /// loaded workflows; the diagnostics are unfiltered and unsorted.
+    pub fn run_rules(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let loader = &self.loader;
         let scalar_map = |span: crate::Span| {
-            let parsed = loader_ref.parsed(span.file)?;
+            let parsed = loader.parsed(span.file)?;
             let token =
                 crate::template::parse::scalar_token_in(&parsed.parse.syntax(), span.range())?;
             crate::template::ScalarMap::from_token(&token)
         };
-        for (path, wf) in &loaded {
-            let is_called = called.contains(&crate::load::normalize_path(path));
+        for (path, wf, incomplete) in &self.loaded {
+            let normalized = crate::load::normalize_path(path);
             let cx = rules::RuleContext {
                 workflow: wf,
                 workflow_path: path,
-                project_root: root,
-                fs,
-                scopes: crate::scope::task_scopes_with(wf, config.params.as_ref()),
-                called: is_called,
-                target,
+                project_root: &self.root,
+                fs: self.fs,
+                scopes: crate::scope::task_scopes_with(wf, self.config.params.as_ref()),
+                called: self.called.contains(&normalized),
+                incomplete: *incomplete,
+                plugins_from_caller: self.called_with_plugins.contains(&normalized),
+                target: self.target,
                 scalar_map: &scalar_map,
-                secrets: config.secrets.as_deref(),
-                plugins: &config.plugins,
+                secrets: self.config.secrets.as_deref(),
+                plugins: &self.config.plugins,
             };
             rules::run_all(&cx, &mut found);
         }
+        found
     }
-    loader.diagnostics.extend(found);
-    let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut loader.diagnostics)
-        .into_iter()
-        .filter_map(|d| config.adjust(d))
-        .collect();
-    // Only files that mention `wf:ignore` can silence anything (checked once per file).
-    let with_comments: HashSet<crate::FileId> = loader
-        .sources
-        .iter()
-        .filter(|(_, f)| f.text.contains("wf:ignore"))
-        .map(|(id, _)| id)
-        .collect();
-    if !with_comments.is_empty() {
-        diagnostics
-            .retain(|d| !with_comments.contains(&d.span.file) || !suppressed(&loader.sources, d));
-    }
-    diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
-    });
-    diagnostics.dedup();
-    ProjectReport {
-        root: root.to_path_buf(),
-        sources: loader.sources,
-        workflows: loaded.into_iter().map(|(_, wf)| wf).collect(),
-        diagnostics,
-        unreadable,
-        called,
+
+    /// The report: every diagnostic (loading's and `found`) after the project's severity
+    /// settings and `wf:ignore` comments, sorted and de-duplicated.
+    fn finish(self, found: Vec<Diagnostic>) -> ProjectReport {
+        let LoadedProject {
+            root,
+            mut loader,
+            config,
+            loaded,
+            unreadable,
+            called,
+            called_with_plugins,
+            ..
+        } = self;
+        loader.diagnostics.extend(found);
+        let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut loader.diagnostics)
+            .into_iter()
+            .filter_map(|d| config.adjust(d))
+            .collect();
+        // Only files that mention `wf:ignore` can silence anything (checked once per file).
+        let with_comments: HashSet<crate::FileId> = loader
+            .sources
+            .iter()
+            .filter(|(_, f)| f.text.contains("wf:ignore"))
+            .map(|(id, _)| id)
+            .collect();
+        if !with_comments.is_empty() {
+            diagnostics.retain(|d| {
+                !with_comments.contains(&d.span.file) || !suppressed(&loader.sources, d)
+            });
+        }
+        diagnostics.sort_by(|a, b| {
+            (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
+        });
+        diagnostics.dedup();
+        ProjectReport {
+            root,
+            sources: loader.sources,
+            workflows: loaded.into_iter().map(|(_, wf, _)| wf).collect(),
+            diagnostics,
+            unreadable,
+            called,
+            called_with_plugins,
+        }
     }
 }
 
@@ -231,6 +358,10 @@ pub fn lint_projects(
         .iter()
         .map(|r| (r.root.clone(), r.called.clone()))
         .collect();
+    let called_with_plugins_by: HashMap<PathBuf, HashSet<PathBuf>> = reports
+        .iter()
+        .map(|r| (r.root.clone(), r.called_with_plugins.clone()))
+        .collect();
     let parents: HashMap<&Path, Option<&Path>> = projects
         .iter()
         .map(|p| (p.root.as_path(), p.parent.as_deref()))
@@ -238,6 +369,7 @@ pub fn lint_projects(
     for (i, p) in projects.iter().enumerate() {
         let mut fragments: HashSet<PathBuf> = HashSet::new();
         let mut called_above: HashSet<PathBuf> = HashSet::new();
+        let mut called_with_plugins_above: HashSet<PathBuf> = HashSet::new();
         let mut cur = p.parent.as_deref();
         let mut guard = 0;
         while let Some(parent) = cur {
@@ -246,6 +378,9 @@ pub fn lint_projects(
             }
             if let Some(files) = called_by.get(parent) {
                 called_above.extend(files.iter().cloned());
+            }
+            if let Some(files) = called_with_plugins_by.get(parent) {
+                called_with_plugins_above.extend(files.iter().cloned());
             }
             cur = parents.get(parent).copied().flatten();
             guard += 1;
@@ -267,7 +402,14 @@ pub fn lint_projects(
             .iter()
             .any(|w| called_above.contains(&crate::load::normalize_path(w)));
         if keep.len() != p.workflows.len() || newly_called {
-            reports[i] = lint_project_with(fs, &p.root, &keep, &called_above, options);
+            reports[i] = lint_called_project(
+                fs,
+                &p.root,
+                &keep,
+                &called_above,
+                &called_with_plugins_above,
+                options,
+            );
         }
     }
     reports

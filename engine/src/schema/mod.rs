@@ -19,6 +19,7 @@
 mod directives;
 mod operators;
 pub mod profile;
+mod python;
 mod schedule;
 pub mod spec;
 mod variables;
@@ -27,6 +28,7 @@ mod variables;
 mod tests;
 
 pub use profile::{Restriction, Target};
+pub use python::python_stdlib_module;
 pub use spec::{
     CommandSpec, DirectiveSpec, DoUse, DynamicOutputs, ExtraKeys, Family, FileRef, OperatorSpec,
     OutputSpec, ParamSpec, ScheduleKindSpec, SecretSpec, StoreWhen, Use, ValueType, VariableSpec,

@@ -1,7 +1,8 @@
 //! Variables visible to each task (semantics §3): built-ins (and which exist only with a
 //! `schedule`), the `_export` chain through ancestors (included files too), loop variables in
 //! generated `^sub` bodies, `error` in `_error` tasks, and what earlier tasks store
-//! (`td.last_results`, `http.last_status`, ... ; anything at all for `py>` / `rb>`).
+//! (`td.last_results`, `http.last_status`, ... ; anything at all for `py>` / `rb>`). What an
+//! operator stores and exports comes from the operator catalog ([`crate::schema`]).
 //!
 //! Used by the undefined-variable check, completion and hover. Names are dotted paths
 //! (`td.last_results`); a lookup walks the path the way JavaScript would evaluate it.
@@ -24,7 +25,8 @@ pub enum Origin {
     /// `_export` of this task or an ancestor.
     Export { task: String, span: Span },
     /// Stored by an earlier task's operator (`td.last_results`); `certain` is false when the
-    /// operator stores it only under some option or some outcome.
+    /// operator stores it only in some situations (`emr.last_cluster_id`: only when the task
+    /// created a cluster). A store behind an option the task does not set is not in scope.
     Store {
         task: String,
         operator: String,
@@ -324,11 +326,9 @@ fn add_export_value(task: &str, name: &str, span: Span, value: &Value, scope: &m
 fn add_subtree_stores(task: &Task, scope: &mut Scope) {
     task.walk(&mut |t| {
         if let TaskKind::Operator { name, command, .. } = &t.kind {
-            let params = |key: &str| t.params.iter().find(|e| e.key == key).map(|e| &e.value);
-            match operator_stores(name, command.as_ref(), &params) {
+            match operator_stores(name, command.as_ref(), &t.params) {
                 stores::Stores::Names(names) => {
-                    // `certain == false`: stored only under an option the task does not set.
-                    for (n, certain) in names.into_iter().filter(|(_, c)| *c) {
+                    for (n, certain) in names {
                         scope.push(
                             n,
                             Origin::Store {

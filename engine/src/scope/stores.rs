@@ -1,18 +1,24 @@
 //! What each operator stores for later tasks (semantics §2, §3.3) and what generating
-//! operators export to the tasks they generate.
+//! operators export to the tasks they generate, read from the operator catalog
+//! ([`crate::schema`]: `stores`, `dynamic`, `exports`, `exports_command_keys`).
 
-use crate::load::{Value, ValueKind};
+use crate::load::{Entry, Value, ValueKind};
+use crate::schema::{self, DynamicOutputs, StoreWhen};
 
 /// The names an operator task stores.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stores {
-    /// These dotted names, each with whether it is stored on every success.
+    /// These dotted names, each with whether it is stored on every success (`false`: only in
+    /// some situations, such as `emr>` creating a new cluster).
     Names(Vec<(String, bool)>),
-    /// Anything (`py>`, `rb>`, `call>`, `http_call>` and other task generators).
+    /// Anything (`py>`, `rb>`, `call>`, `http_call>`, and operators the catalog does not know
+    /// that are not misspellings of one it does, such as plugins).
     Anything,
 }
 
-fn truthy(v: Option<&Value>) -> bool {
+/// Whether an option value turns a store on (`true`, or any string but `false`, as `pg>`'s
+/// `store_last_results: first|all`).
+fn enabled(v: Option<&Value>) -> bool {
     match v.map(|v| &v.kind) {
         Some(ValueKind::Bool(b)) => *b,
         Some(ValueKind::String(s)) => !matches!(s.trim(), "" | "false" | "False"),
@@ -21,91 +27,79 @@ fn truthy(v: Option<&Value>) -> bool {
     }
 }
 
-/// What an operator task stores, given its command and a lookup of its own parameters.
-pub fn operator_stores<'a>(
-    operator: &str,
-    command: Option<&Value>,
-    param: &dyn Fn(&str) -> Option<&'a Value>,
-) -> Stores {
-    let names = |list: &[(&str, bool)]| {
-        Stores::Names(list.iter().map(|(n, c)| (n.to_string(), *c)).collect())
+/// What an operator task stores, given its command and its own parameters (the keys of its
+/// body).
+///
+/// A store that depends on an option (`store_last_results`) is listed only when the task
+/// enables it; `param_get>` stores the names its keys map to.
+pub fn operator_stores(operator: &str, command: Option<&Value>, params: &[Entry]) -> Stores {
+    let param = |key: &str| params.iter().find(|e| e.key == key).map(|e| &e.value);
+    let Some(spec) = schema::operator(operator) else {
+        // A misspelled operator (`ehco>`, reported as O001) stores nothing; any other unknown
+        // operator may be a plugin, which may store anything.
+        let names = schema::operators().iter().map(|o| o.name);
+        return if crate::suggest::did_you_mean(operator, names).is_empty() {
+            Stores::Anything
+        } else {
+            Stores::Names(Vec::new())
+        };
     };
-    match operator {
-        "td" | "td_run" => {
-            let results = truthy(param("store_last_results"));
-            Stores::Names(vec![
-                ("td.last_job_id".into(), true),
-                ("td.last_job".into(), true),
-                ("td.last_results".into(), results),
-            ])
-        }
-        "td_wait" | "td_wait_table" | "td_ddl" | "td_load" | "td_table_export"
-        | "td_result_export" | "td_partial_delete" => {
-            names(&[("td.last_job_id", false), ("td.last_job", false)])
-        }
-        "pg" => names(&[("pg.last_results", truthy(param("store_last_results")))]),
-        "redshift" => names(&[("redshift.last_results", truthy(param("store_last_results")))]),
-        "http" => Stores::Names(vec![
-            ("http.last_status".into(), true),
-            ("http.last_content".into(), truthy(param("store_content"))),
-        ]),
-        "s3_wait" => names(&[("s3.last_object", true)]),
-        "gcs_wait" => names(&[("gcs_wait.last_object", true)]),
-        "emr" => names(&[("emr.last_cluster_id", true)]),
-        "bq" | "bq_load" | "bq_extract" | "bq_ddl" => names(&[("bq.last_job_id", true)]),
-        "param_get" => {
-            // `param_get>: {server_key: dest_key}` stores the destination keys.
-            let mut out = Vec::new();
-            if let Some(Value {
-                kind: ValueKind::Object(o),
-                ..
-            }) = command
-            {
-                for e in &o.entries {
-                    if let Some(dest) = e.value.scalar_text() {
-                        out.push((dest, false));
-                    }
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for s in spec.stores {
+        match s.when {
+            StoreWhen::Always => names.push((s.name.to_string(), true)),
+            StoreWhen::ParamEnabled(p) => {
+                if enabled(param(p)) {
+                    names.push((s.name.to_string(), true));
                 }
             }
-            Stores::Names(out)
+            StoreWhen::Sometimes(_) => names.push((s.name.to_string(), false)),
         }
-        "py" | "rb" | "call" | "http_call" | "require" | "td_for_each" | "loop" | "for_each"
-        | "for_range" | "if" => {
-            // Script APIs store anything; generated tasks may store anything.
-            if matches!(operator, "py" | "rb" | "call" | "http_call") {
-                Stores::Anything
-            } else {
-                Stores::Names(Vec::new())
+    }
+    match spec.dynamic {
+        DynamicOutputs::None => {}
+        DynamicOutputs::Script | DynamicOutputs::Generated => return Stores::Anything,
+        DynamicOutputs::LocalKeyValues => {
+            // `param_get>` with `key: dest` on the task sets `dest` (to "" when the server has
+            // no `key`); a `param_get>: {key: dest}` command object is read the same way here.
+            let command_entries = match command.map(|c| &c.kind) {
+                Some(ValueKind::Object(o)) => o.entries.iter().map(|e| &e.value).collect(),
+                _ => Vec::new(),
+            };
+            for v in params.iter().map(|e| &e.value).chain(command_entries) {
+                if let Some(dest) = v.scalar_text() {
+                    names.push((dest, true));
+                }
             }
         }
-        _ => Stores::Names(Vec::new()),
     }
+    Stores::Names(names)
 }
 
 /// The variables a generating operator exports to each task it generates from `_do`
-/// (`None` when they are known only at run time, e.g. `for_each>: ${keys}`).
+/// (`None` when they are known only at run time, e.g. `for_each>: ${keys}`, or when the
+/// operator is not in the catalog).
 pub fn loop_variables(operator: &str, command: Option<&Value>) -> Option<Vec<String>> {
-    Some(match operator {
-        "loop" => vec!["i".into()],
-        "for_range" => vec!["range".into()],
-        "td_for_each" => vec!["td.each".into()],
-        "for_each" => match command {
+    let spec = schema::operator(operator)?;
+    let mut out: Vec<String> = spec.exports.iter().map(|e| e.name.to_string()).collect();
+    if spec.exports_command_keys {
+        match command {
             Some(Value {
                 kind: ValueKind::Object(o),
                 ..
-            }) => o.entries.iter().map(|e| e.key.clone()).collect(),
+            }) => out.extend(o.entries.iter().map(|e| e.key.clone())),
             Some(Value {
                 kind: ValueKind::String(s),
                 ..
             }) => {
                 // A JSON object in a string: its keys, when it is literal JSON.
                 match serde_json::from_str::<serde_json::Value>(s) {
-                    Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+                    Ok(serde_json::Value::Object(m)) => out.extend(m.keys().cloned()),
                     _ => return None,
                 }
             }
             _ => return None,
-        },
-        _ => Vec::new(),
-    })
+        }
+    }
+    Some(out)
 }

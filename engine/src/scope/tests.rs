@@ -96,3 +96,78 @@ fn loop_variables_errors_and_scripts() {
         "defined by Error"
     );
 }
+
+#[test]
+fn stores_come_from_the_operator_catalog() {
+    let text = "+load:\n  td_load>: config/load.yml\n+after_load:\n  echo>: ${td.last_job.num_records}\n+wait:\n  td_wait>: q.sql\n+emr:\n  emr>:\n+get:\n  param_get>:\n  key1: dest1\n+plugin:\n  my_plugin>: x\n+last:\n  echo>: done\n";
+    let all = scopes(text);
+    let after_load = scope_of(&all, "+wf+after_load");
+    assert_eq!(
+        kind(after_load.lookup(&["td", "last_job", "num_records"])),
+        "defined by Store"
+    );
+    let last = scope_of(&all, "+wf+last");
+    // The catalog lists every store: `td.last_job` of `td_load>` (not of `td_wait>`, which
+    // stores nothing), `emr.last_cluster_id` (only when a cluster was created), `param_get>`'s
+    // destination keys.
+    match last.lookup(&["td", "last_job_id"]) {
+        Lookup::Defined(v) => assert!(
+            matches!(&v.origin, Origin::Store { operator, .. } if operator == "td_load"),
+            "{v:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    match last.lookup(&["emr", "last_cluster_id"]) {
+        Lookup::Defined(v) => assert!(
+            matches!(v.origin, Origin::Store { certain: false, .. }),
+            "{v:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(kind(last.lookup(&["dest1"])), "defined by Store");
+    // An operator the catalog does not know (a plugin) may store anything.
+    assert_eq!(kind(last.lookup(&["anything"])), "maybe (my_plugin>)");
+    // A misspelled one stores nothing.
+    let typo = scopes("+a:\n  ehco>: hi\n+b:\n  echo>: ${x}\n");
+    assert_eq!(kind(scope_of(&typo, "+wf+b").lookup(&["x"])), "undefined");
+}
+
+#[test]
+fn option_dependent_stores_need_the_option() {
+    let text = "+q:\n  pg>: q.sql\n+r:\n  pg>: q.sql\n  store_last_results: all\n+s:\n  http>: https://example.com\n+t:\n  echo>: ${pg.last_results} ${http.last_content}\n";
+    let all = scopes(text);
+    let t = scope_of(&all, "+wf+t");
+    match t.lookup(&["pg", "last_results"]) {
+        Lookup::Defined(v) => assert!(
+            matches!(&v.origin, Origin::Store { task, certain: true, .. } if task == "+wf+r"),
+            "{v:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        kind(t.lookup(&["http", "last_content", "x"])),
+        "field of undefined http.last_content"
+    );
+}
+
+#[test]
+fn loop_variables_come_from_the_catalog() {
+    let text = "+r:\n  for_range>:\n    from: 0\n    to: 10\n    step: 2\n  _do:\n    echo>: ${range.from}\n+e:\n  td_for_each>: q.sql\n  _do:\n    echo>: ${td.each.x}\n+j:\n  for_each>: '{\"k\": [1, 2]}'\n  _do:\n    echo>: ${k}\n+d:\n  for_each>: ${keys}\n  _do:\n    echo>: ${whatever}\n";
+    let all = scopes(text);
+    assert_eq!(
+        kind(scope_of(&all, "+wf+r^sub").lookup(&["range", "from"])),
+        "defined by Loop"
+    );
+    assert_eq!(
+        kind(scope_of(&all, "+wf+e^sub").lookup(&["td", "each", "x"])),
+        "defined by Loop"
+    );
+    assert_eq!(
+        kind(scope_of(&all, "+wf+j^sub").lookup(&["k"])),
+        "defined by Loop"
+    );
+    assert_eq!(
+        kind(scope_of(&all, "+wf+d^sub").lookup(&["whatever"])),
+        "maybe (for_each>)"
+    );
+}

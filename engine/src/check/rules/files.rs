@@ -167,14 +167,16 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 FileRef::PythonMethod => {
                     // `pkg.module.Class.method`: some prefix must be a module in the workdir,
-                    // unless it is an installed package (so this is a warning).
+                    // unless it is an installed package (so this is a warning); a module of
+                    // Python's standard library imports without a project file.
                     let segs: Vec<&str> = text.split('.').collect();
-                    let found = (1..segs.len()).any(|k| {
-                        let m = dir.join(segs[..k].join("/"));
-                        exists(&m.with_extension("py"))
-                            || exists(&m.join("__init__.py"))
-                            || cx.fs.is_dir(&m)
-                    });
+                    let found = schema::python_stdlib_module(segs[0])
+                        || (1..segs.len()).any(|k| {
+                            let m = dir.join(segs[..k].join("/"));
+                            exists(&m.with_extension("py"))
+                                || exists(&m.join("__init__.py"))
+                                || cx.fs.is_dir(&m)
+                        });
                     if segs.len() > 1 && !found {
                         let m = dir
                             .join(segs[..segs.len() - 1].join("/"))

@@ -12,6 +12,7 @@ mod secrets;
 mod sla;
 mod templates;
 
+pub use operators::declares_plugins;
 pub use params::is_duration;
 
 use crate::diagnostic::Diagnostic;
@@ -34,6 +35,10 @@ pub struct RuleContext<'a> {
     /// Whether another workflow `call>`s this one (then its caller's `_export`s also apply,
     /// so parameters and variables missing here may come from there).
     pub called: bool,
+    /// Whether an `!include` of the workflow could not be read (missing, a cycle, a broken
+    /// file): what it would define is unknown, so missing parameters and variables are not
+    /// claimed.
+    pub incomplete: bool,
     /// Where the workflows will run.
     pub target: crate::schema::Target,
     /// Maps a scalar value's span to its offsets in the file (for exact `${...}` positions).
@@ -42,6 +47,17 @@ pub struct RuleContext<'a> {
     pub secrets: Option<&'a [String]>,
     /// Plugin operators the project declares (`wf.toml` `plugins`).
     pub plugins: &'a [String],
+    /// Whether a workflow that declares plugins (`_export: plugin:`) `call>`s this one, so it
+    /// inherits the declaration.
+    pub plugins_from_caller: bool,
+}
+
+impl RuleContext<'_> {
+    /// Whether parameters and variables this workflow does not define may still be defined
+    /// where it runs: by the caller of a `call>`ed workflow, or by an include that failed.
+    pub fn defined_elsewhere(&self) -> bool {
+        self.called || self.incomplete
+    }
 }
 
 /// Runs every semantic rule.

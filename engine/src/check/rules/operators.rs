@@ -7,7 +7,7 @@ use super::RuleContext;
 use crate::check::registry::{OPERATOR_USAGE, UNKNOWN_OPERATOR, UNKNOWN_PARAMETER};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Value, ValueKind};
-use crate::model::{Task, TaskKind};
+use crate::model::{Task, TaskKind, Workflow};
 use crate::schema::{self, DoUse, ExtraKeys};
 use crate::suggest::did_you_mean;
 
@@ -32,9 +32,9 @@ const OPERATOR_KEYS: &[&str] = &[
 
 /// Whether the workflow declares plugin operators (`_export: {plugin: ...}`): then unknown
 /// operator names may be plugins and are not reported.
-fn declares_plugins(cx: &RuleContext<'_>) -> bool {
+pub fn declares_plugins(workflow: &Workflow) -> bool {
     let mut found = false;
-    super::all_tasks(&cx.workflow.root, &mut |t| {
+    super::all_tasks(&workflow.root, &mut |t| {
         if let Some(Value {
             kind: ValueKind::Object(o),
             ..
@@ -50,7 +50,7 @@ fn declares_plugins(cx: &RuleContext<'_>) -> bool {
 
 /// Runs O001, O002 and O006 over every task.
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let plugins = declares_plugins(cx);
+    let plugins = cx.plugins_from_caller || declares_plugins(cx.workflow);
     super::all_tasks(&cx.workflow.root, &mut |t| {
         let TaskKind::Operator {
             name,
@@ -62,6 +62,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let Some(spec) = schema::operator(name) else {
             if plugins
+                || cx.plugins.iter().any(|p| p == name)
                 || name.contains("${")
                 || schema::profile::target_only_operator(cx.target, name)
             {
@@ -92,13 +93,26 @@ fn name_span_is_type_key(t: &Task) -> bool {
     t.directive_keys.iter().any(|(k, _)| k == "_type")
 }
 
-/// Whether `${key` appears in any string of the task (its keys may feed each other's templates).
+/// Whether a `${...}` in a string of the task (or of its command) reads the variable `key`:
+/// a task's keys feed the templates of its later keys (`suffix: _v2` then
+/// `drop_tables: ["t${suffix}"]`), so such a key is used even if the operator never reads it.
 fn referenced_in_task(t: &Task, key: &str) -> bool {
-    let needle = format!("${{{key}");
     let mut found = false;
+    let mut visit = |s: &str, _| {
+        if !found && s.contains("${") && s.contains(key) {
+            found = crate::template::template_references(s)
+                .iter()
+                .any(|r| r.name == key);
+        }
+    };
     for e in &t.params {
-        e.value
-            .for_each_string(&mut |s, _| found |= s.contains(&needle));
+        e.value.for_each_string(&mut visit);
+    }
+    if let TaskKind::Operator {
+        command: Some(c), ..
+    } = &t.kind
+    {
+        c.for_each_string(&mut visit);
     }
     found
 }
@@ -151,6 +165,7 @@ fn unknown_keys(
             if key.ends_with('>')
                 || candidates.contains(&key)
                 || spec.command.alternatives.contains(&key)
+                || referenced_in_task(t, key)
             {
                 continue;
             }

@@ -226,8 +226,12 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`{name}>` needs a value: {}{alts}", spec.command.syntax),
             ));
         }
-        // A `call>`ed workflow also gets its caller's parameters: do not guess there.
-        for p in spec.params().filter(|p| p.required && !cx.called) {
+        // A `call>`ed workflow also gets its caller's parameters (and a failed include may
+        // have set them): do not guess there.
+        for p in spec
+            .params()
+            .filter(|p| p.required && !cx.defined_elsewhere())
+        {
             if !available(t, scope, spec, p.name) {
                 missing.push((name.clone(), p.name, *name_span));
             }

@@ -169,7 +169,7 @@ fn check_string(
             Lookup::Defined(_) => {}
             Lookup::Maybe(src) => {
                 // In a `call>`ed workflow the caller's exports may define it too.
-                if !cx.called && reported.insert(key) {
+                if !cx.defined_elsewhere() && reported.insert(key) {
                     out.push(Diagnostic::new(
                         &POSSIBLY_UNDEFINED_VARIABLE,
                         at,
@@ -187,8 +187,9 @@ fn check_string(
                 let mut msg = format!("undefined variable `{}`: task {} fails with `ReferenceError: {} is not defined`", r.name, task.full_name, r.name);
                 if !scheduled && is_schedule_only_builtin(&r.name) {
                     msg = format!("`{}` exists only when the workflow has a `schedule:`; task {} fails with a ReferenceError", r.name, task.full_name);
-                } else if cx.called {
-                    // The caller's exports also apply; do not claim more than we know.
+                } else if cx.defined_elsewhere() {
+                    // The caller's exports (or a failed include) may define it; do not claim
+                    // more than we know.
                     continue;
                 }
                 let names: Vec<&str> = scope
@@ -208,7 +209,7 @@ fn check_string(
                 out.push(d);
             }
             Lookup::FieldOfUndefined { missing, .. } => {
-                if cx.called || !reported.insert(key) {
+                if cx.defined_elsewhere() || !reported.insert(key) {
                     continue;
                 }
                 out.push(Diagnostic::new(
@@ -218,5 +219,29 @@ fn check_string(
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lint_text;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        lint_text(text).into_iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_failed_include_may_define_what_the_workflow_reads() {
+        // Alone, `${target}` and the missing `database` are reported.
+        let alone = codes("+q:\n  td>: q.sql\n+show:\n  echo>: ${target}\n");
+        assert!(
+            alone.contains(&"V002") && alone.contains(&"O003"),
+            "{alone:?}"
+        );
+        // With an `!include` that cannot be read, only the include is.
+        let with_include = codes(
+            "_export:\n  !include : vars.yml\n+q:\n  td>: q.sql\n+show:\n  echo>: ${target}\n",
+        );
+        assert_eq!(with_include, vec!["I001", "F001"]);
     }
 }

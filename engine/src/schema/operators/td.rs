@@ -316,7 +316,8 @@ pub const TD_WAIT: OperatorSpec = OperatorSpec {
         .keys(DATA_KEYS),
     param_groups: &[TD_WAIT_PARAMS, TD_ENGINE, DATABASE, TD_API],
     nested: TD_NESTED,
-    stores: LAST_JOB,
+    // Stores nothing: unlike the job operators (`BaseTdJobOperator`), `TdWaitOperator`
+    // returns `TaskResult.empty`, so `td.last_job_id` keeps the value of an earlier task.
     secrets: TD_SECRETS,
     extra_keys: ExtraKeys::TemplateVariables,
     docs_url: "https://docs.digdag.io/operators/td_wait.html",
