@@ -53,6 +53,9 @@ struct Shared {
     /// "Now" for schedule hints and plans, fixed by the `now` initialization option (RFC 3339)
     /// for reproducible replies; the clock otherwise.
     now: Mutex<Option<jiff::Timestamp>>,
+    /// The lint target from the `target` initialization option (`digdag` or
+    /// `treasure-workflow`); `None`: the project's `wf.toml`, else digdag.
+    target: Mutex<Option<wf_engine::schema::Target>>,
     /// The workspace folders (for workspace symbols).
     roots: Mutex<Vec<PathBuf>>,
 }
@@ -156,6 +159,11 @@ struct Snapshot {
 }
 
 impl Shared {
+    /// The lint target the client asked for, if any.
+    fn target(&self) -> Option<wf_engine::schema::Target> {
+        self.target.lock().map(|t| *t).unwrap_or(None)
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic while the lock was held cannot leave the maps half-updated in a way that
         // matters more than stopping the server would.
@@ -236,7 +244,8 @@ impl Shared {
             if snap.too_large {
                 return Some((snap, None, Vec::new()));
             }
-            let analysis = Arc::new(ide::analyze_document(&snap.fs, &snap.path));
+            let target = this.target();
+            let analysis = Arc::new(ide::analyze_document_with(&snap.fs, &snap.path, target));
             let diagnostics = convert::diagnostics(&analysis);
             Some((snap, Some(analysis), diagnostics))
         });
@@ -336,7 +345,7 @@ impl Shared {
                 // Not open: read it from the base file system.
                 None => (None, this.state().fs.clone()),
             };
-            let analysis = Arc::new(ide::analyze_document(&fs, &path));
+            let analysis = Arc::new(ide::analyze_document_with(&fs, &path, this.target()));
             if let Some(rev) = rev {
                 this.store(&path, rev, &analysis);
             }
@@ -370,6 +379,7 @@ impl Backend {
                 pull_diagnostics: AtomicBool::new(false),
                 diagnostic_refresh: AtomicBool::new(false),
                 now: Mutex::new(None),
+                target: Mutex::new(None),
                 roots: Mutex::new(Vec::new()),
             }),
         }
@@ -497,6 +507,22 @@ impl LanguageServer for Backend {
             .transpose()?;
         if let Ok(mut slot) = self.shared.now.lock() {
             *slot = now;
+        }
+        let target = match params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("target"))
+            .and_then(|t| t.as_str())
+        {
+            None | Some("") => None,
+            Some(t) => Some(wf_engine::schema::Target::parse(t).ok_or_else(|| {
+                Error::invalid_params(format!(
+                    "initializationOptions.target: {t:?} is not digdag or treasure-workflow"
+                ))
+            })?),
+        };
+        if let Ok(mut slot) = self.shared.target.lock() {
+            *slot = target;
         }
         let mut roots: Vec<PathBuf> = params
             .workspace_folders

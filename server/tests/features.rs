@@ -404,3 +404,32 @@ async fn pulling_clients_are_told_to_pull_again_when_an_included_file_changes() 
     assert_eq!(after["items"][0]["code"], "M005", "{after}");
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_target_initialization_option_selects_the_lint_profile() {
+    let text = "+load:\n  embulk>: load.yml\n";
+    let codes = |d: &Value| -> Vec<String> {
+        d["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (mut c, _) = TestClient::start_with_options(
+        Fixture::parse("").disk(),
+        json!({}),
+        json!({ "target": "treasure-workflow" }),
+    )
+    .await;
+    c.open("/p/wf.dig", text).await;
+    let hosted = c.diagnostics("/p/wf.dig", Some(1)).await;
+    assert!(codes(&hosted).contains(&"P001".to_string()), "{hosted}");
+    c.shutdown().await;
+    let (mut c, _) =
+        TestClient::start_with_options(Fixture::parse("").disk(), json!({}), json!({})).await;
+    c.open("/p/wf.dig", text).await;
+    let local = c.diagnostics("/p/wf.dig", Some(1)).await;
+    assert!(!codes(&local).contains(&"P001".to_string()), "{local}");
+    c.shutdown().await;
+}

@@ -22,6 +22,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("wf.restartServer", restartServer),
     vscode.commands.registerCommand("wf.planWorkflow", planWorkflow),
     vscode.commands.registerCommand("wf.runTask", runTask),
+    // The server's "Run" code lens calls `wf.run` with the document URI (as a string).
+    vscode.commands.registerCommand("wf.run", (arg?: string | vscode.Uri) =>
+      runTask(typeof arg === "string" ? vscode.Uri.parse(arg) : arg),
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("wf.server.path") || e.affectsConfiguration("wf.lint.target")) {
         void restartServer();

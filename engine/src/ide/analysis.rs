@@ -1,7 +1,7 @@
 //! [`analyze_document`]: one open document, linted the way `wf lint` lints it.
 
 use super::span_in_document;
-use crate::check::{lint_project, workflow_name};
+use crate::check::workflow_name;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::load::{normalize_path, FileSystem, Loader};
 use crate::model::{self, Workflow};
@@ -59,9 +59,19 @@ pub struct DocumentAnalysis {
 /// [`OverlayFileSystem`](super::OverlayFileSystem) holding the editor's text).
 ///
 /// The project root is the document's directory. A [`DocumentKind::Workflow`] is linted with
-/// [`lint_project`] (every rule `wf lint` applies); a [`DocumentKind::Included`] file gets the
+/// [`lint_project`](crate::check::lint_project) (every rule `wf lint` applies); a [`DocumentKind::Included`] file gets the
 /// syntax and value checks and its own `!include`s expanded.
 pub fn analyze_document(fs: &dyn FileSystem, path: &Path) -> DocumentAnalysis {
+    analyze_document_with(fs, path, None)
+}
+
+/// Like [`analyze_document`], linting for `target` when it is set (the editor's setting;
+/// otherwise the project's `wf.toml`, else digdag).
+pub fn analyze_document_with(
+    fs: &dyn FileSystem,
+    path: &Path,
+    target: Option<crate::schema::Target>,
+) -> DocumentAnalysis {
     let path = normalize_path(path);
     let root = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -70,7 +80,13 @@ pub fn analyze_document(fs: &dyn FileSystem, path: &Path) -> DocumentAnalysis {
     let kind = document_kind(&path);
     match kind {
         DocumentKind::Workflow => {
-            let report = lint_project(fs, &root, std::slice::from_ref(&path));
+            let report = crate::check::lint_project_with(
+                fs,
+                &root,
+                std::slice::from_ref(&path),
+                &Default::default(),
+                &crate::check::LintOptions { target },
+            );
             let file = report.sources.find(&path);
             DocumentAnalysis {
                 unreadable: report.unreadable.into_iter().next().map(|(_, e)| e),

@@ -27,7 +27,9 @@ mod symbols;
 mod tokens;
 mod workspace;
 
-pub use analysis::{analyze_document, document_kind, DocumentAnalysis, DocumentKind};
+pub use analysis::{
+    analyze_document, analyze_document_with, document_kind, DocumentAnalysis, DocumentKind,
+};
 pub use completion::{completions_at, Completion, CompletionKind};
 pub use definition::{definition_at, Target};
 pub use hints::{expansion, inlay_hints, plan_text, HintKind, InlayHint};

@@ -129,7 +129,10 @@ pub fn for_range_subtasks(
             ))
         }
         (Some(s), None) => s,
-        (None, Some(n)) => (to - from + (n - 1)) / n,
+        (None, Some(n)) => to
+            .checked_sub(from)
+            .and_then(|d| d.checked_add(n - 1))
+            .map_or(i64::MAX, |d| d / n),
     };
     let mut generated = Object::default();
     if step <= 0 {
@@ -143,7 +146,10 @@ pub fn for_range_subtasks(
     while pos < to {
         let end = pos.saturating_add(step).min(to);
         if index as usize >= MAX_GENERATED_TASKS {
-            let total = (to - from + step - 1) / step;
+            let total = to
+                .checked_sub(from)
+                .and_then(|d| d.checked_add(step - 1))
+                .map_or(i64::MAX, |d| d / step);
             return Err(format!(
                 "Too many for_range subtasks ({total}). Limit: {MAX_GENERATED_TASKS}"
             ));

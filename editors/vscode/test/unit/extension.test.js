@@ -72,7 +72,9 @@ test("the commands package.json declares are the ones registered", async () => {
   record.settings.set("wf.server.path", "/nonexistent/bin/wf");
   await extension.activate(context());
   const declared = manifest.contributes.commands.map((c) => c.command).sort();
-  assert.deepEqual([...record.commands.keys()].sort(), declared);
+  // `wf.run` is the server's "Run" code lens command, not a palette command.
+  assert.deepEqual([...record.commands.keys()].filter((c) => c !== "wf.run").sort(), declared);
+  assert.ok(record.commands.has("wf.run"));
   assert.deepEqual(declared, ["wf.planWorkflow", "wf.restartServer", "wf.runTask"]);
 });
 
@@ -129,6 +131,10 @@ test("wf: Run task runs `wf run FILE` in a task terminal from the file's directo
   assert.equal(execution.options.cwd, path.dirname(file));
   assert.equal(definition.type, "wf");
   assert.ok(manifest.contributes.taskDefinitions.some((d) => d.type === "wf"));
+  // The "Run" code lens passes the document URI as a string.
+  await record.commands.get("wf.run")("file://" + file);
+  assert.equal(record.tasks.length, 2);
+  assert.deepEqual(record.tasks[1].execution.args, ["run", file]);
 });
 
 test("findExecutable: PATH lookup, explicit paths, non-executable files", () => {

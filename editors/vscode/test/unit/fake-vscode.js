@@ -25,6 +25,9 @@ function createFake() {
     static file(p) {
       return new Uri(p);
     }
+    static parse(s) {
+      return new Uri(decodeURIComponent(s.replace(/^file:\/\//, "")));
+    }
   }
 
   class ProcessExecution {
