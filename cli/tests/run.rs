@@ -186,7 +186,8 @@ fn killed_runs_resume_and_no_succeeded_task_runs_twice() {
     let mut text = String::from("_parallel:\n  limit: 4\n");
     for i in 0..100 {
         text.push_str(&format!(
-            "+t{i:03}:\n  sh>: 'sleep 0.0$((RANDOM % 5)); echo $task_name >> ran.txt'\n"
+            // 100 tasks x 50 ms, 4 at a time: at least 1.25 s, so the first kill interrupts.
+            "+t{i:03}:\n  sh>: 'sleep 0.05; echo $task_name >> ran.txt'\n"
         ));
     }
     std::fs::write(dir.join("wf.dig"), text).unwrap();
@@ -206,7 +207,7 @@ fn killed_runs_resume_and_no_succeeded_task_runs_twice() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(50 + rng.next(400)));
+        std::thread::sleep(Duration::from_millis(30 + rng.next(300)));
         match child.try_wait().unwrap() {
             Some(status) => {
                 assert!(status.success());

@@ -6,11 +6,16 @@
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use wf_engine::check::lint_project;
 use wf_engine::load::{Loader, MemoryFileSystem};
+
+#[path = "common/generated.rs"]
+#[allow(dead_code)] // the project files it also generates are not needed here
+mod generated;
+
+use generated::generate_workflow;
 
 fn main() {
     // Build (and describe) the inputs before the table starts.
@@ -131,63 +136,6 @@ fn largest_dig(dir: &Path) -> Option<PathBuf> {
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
         .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
         .map(|(_, p)| p)
-}
-
-/// A deterministic, valid, realistic workflow of about `lines` lines: comments, `_export`
-/// blocks with nested maps and flow maps, groups with `_parallel`, `td>` tasks with SQL block
-/// scalars and parameters, `sh>` tasks with `_env`, flow sequences, `_error` handlers.
-fn generate_workflow(lines: usize) -> String {
-    let mut out = String::with_capacity(lines * 40);
-    out.push_str(
-        "# Generated workflow for benchmarks.\n\
-         timezone: Asia/Tokyo\n\
-         \n\
-         schedule:\n  daily>: 07:00:00\n\
-         \n\
-         _export:\n  td:\n    database: analytics\n    engine: presto\n  \
-         retry_limit: 3\n  targets: [sales, users, \"events\", 'logs']\n\
-         \n",
-    );
-    let mut g = 0usize;
-    while out.lines().count() < lines {
-        let _ = write!(
-            out,
-            "# ---- group {g}: ingest and aggregate ----\n\
-             +group_{g}:\n  \
-               _parallel: {par}\n  \
-               _export:\n    \
-                 table: events_{g}\n    \
-                 params: {{day: \"${{session_date}}\", shard: {g}, enabled: true}}\n\n  \
-               +load_{g}:\n    \
-                 td>: queries/load_{m}.sql\n    \
-                 create_table: tmp_${{session_date_compact}}_{g}\n    \
-                 store_last_results: true  # used by the next task\n\n  \
-               +aggregate_{g}:\n    \
-                 td>:\n    \
-                 query: |\n      \
-                   SELECT category, COUNT(*) AS n\n      \
-                   FROM ${{td.database}}.events_{g}\n      \
-                   WHERE TD_TIME_RANGE(time, '${{session_date}}', NULL, 'JST')\n      \
-                   GROUP BY 1\n    \
-                 insert_into: summary_{g}\n    \
-                 engine_version: stable\n\n  \
-               +export_{g}:\n    \
-                 sh>: scripts/export.sh --table summary_{g} --date ${{session_date}}\n    \
-                 _env: {{REGION: us-east-1, STAGE: 'prod', SHARD: \"{g}\"}}\n    \
-                 _retry: 2\n\n  \
-               +notify_{g}:\n    \
-                 echo>: >-\n      \
-                   group {g} finished\n      \
-                   for ${{session_date}}\n    \
-                 _export: {{tags: [ingest, 'shard {g}', {g}]}}\n\n  \
-               _error:\n    \
-                 sh>: scripts/alert.sh group_{g}\n\n",
-            par = g & 1 == 0,
-            m = g % 7,
-        );
-        g += 1;
-    }
-    out
 }
 
 /// The in-memory project `/p` holding the input as its only workflow, and its support files.

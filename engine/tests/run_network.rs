@@ -5,88 +5,14 @@
 #[path = "../src/run/operators/test_server.rs"]
 mod test_server;
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{options, project, Trace};
+use std::path::Path;
 use std::sync::Arc;
 use test_server::{FakeTd, HttpServer, Response, SmtpOptions, SmtpSink};
 use wf_engine::run::params::parse_param_arg;
-use wf_engine::run::{self, RunEvent, RunObserver, RunOptions, RunReport, Secrets};
-use wf_engine::schedule::Session;
-
-/// Copies `testdata/run/<case>` to a fresh directory, so tasks may write files there.
-fn project(case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/run")
-        .join(case);
-    let dst = std::env::temp_dir().join(format!(
-        "wf-run-net-{case}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    copy_dir(&src, &dst);
-    dst
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
-}
-
-/// Records events as the lines a test compares (no timings).
-#[derive(Default)]
-struct Trace(Vec<String>);
-
-impl RunObserver for Trace {
-    fn on_event(&mut self, e: &RunEvent<'_>) {
-        let line = match e {
-            RunEvent::Started {
-                task,
-                operator,
-                attempt,
-            } => {
-                if *attempt > 0 {
-                    format!("start {task} {operator}> attempt {attempt}")
-                } else {
-                    format!("start {task} {operator}>")
-                }
-            }
-            RunEvent::Params { task, params } => format!("params {task} {}", params.len()),
-            RunEvent::Log { task, line } => format!("  log {task}: {line}"),
-            RunEvent::Succeeded { task, .. } => format!("ok {task}"),
-            RunEvent::Resumed { task } => format!("resumed {task}"),
-            RunEvent::Mocked { task } => format!("mocked {task}"),
-            RunEvent::Skipped { task } => format!("skipped {task}"),
-            RunEvent::Failed { task, message, .. } => format!("FAILED {task}: {message}"),
-            RunEvent::Retrying {
-                task,
-                message,
-                retry,
-                ..
-            } => format!("retry {retry} {task}: {message}"),
-            RunEvent::Warning { task, message } => format!("warning {task}: {message}"),
-        };
-        self.0.push(line);
-    }
-}
-
-fn session() -> Session {
-    let t: jiff::Timestamp = "2026-12-01T08:00:00Z".parse().unwrap();
-    let z = t.to_zoned(jiff::tz::TimeZone::UTC);
-    Session {
-        session_time: z.clone(),
-        run_time: z,
-    }
-}
+use wf_engine::run::{self, RunReport, Secrets};
 
 /// Runs `file` of the copied project with `-p` parameters and secrets; returns the
 /// project, the report and the trace (with `replace` pairs applied, for ports).
@@ -98,10 +24,7 @@ fn run_case(
     replace: &[(String, &str)],
 ) -> (RunReport, String) {
     let (wf, sources) = run::load_workflow(root, &root.join(file)).expect("fixture loads");
-    let mut opts = RunOptions::new(root, session());
-    opts.session_uuid = "00000000-0000-4000-8000-000000000000".into();
-    opts.max_parallel = 1;
-    opts.retry_interval_scale = 0.0;
+    let mut opts = options(root);
     opts.sources = Some(Arc::new(sources));
     for p in params {
         parse_param_arg(p, &mut opts.params).unwrap();
