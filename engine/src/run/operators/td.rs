@@ -507,6 +507,17 @@ impl QueryOptions {
 
 /// Submits a job with a fresh domain key (a `409` naming the job that key started is that
 /// job) and returns its id. `id_key` names the id field of the answer.
+/// The body `{"scheduled_time": T, "domain_key": K}` of TD's calls that start a saved query
+/// or a bulk load session.
+fn scheduled_json(scheduled_time: String) -> impl Fn(&str) -> Body {
+    move |dk| {
+        let mut o = Object::default();
+        set(&mut o, "scheduled_time", string(scheduled_time.clone()));
+        set(&mut o, "domain_key", string(dk));
+        Body::Json(Vec::new(), obj(o).to_json())
+    }
+}
+
 fn submit(
     ctx: &OperatorContext,
     c: &Client,
@@ -1167,18 +1178,9 @@ pub(super) fn td_run(ctx: &OperatorContext) -> Result<TaskResult, OperatorError>
                     .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
                     .unwrap_or_default();
                 let path = format!("/v4/queries/{qid}/jobs");
-                let id = submit(
-                    ctx,
-                    &c,
-                    &path,
-                    &|dk| {
-                        let mut o = Object::default();
-                        set(&mut o, "scheduled_time", string(scheduled.clone()));
-                        set(&mut o, "domain_key", string(dk));
-                        Body::Json(Vec::new(), obj(o).to_json())
-                    },
-                    &|v| job_id_of(v, "id"),
-                )?;
+                let id = submit(ctx, &c, &path, &scheduled_json(scheduled.clone()), &|v| {
+                    job_id_of(v, "id")
+                })?;
                 (ctx.log)(&format!(
                     "Started a saved query id={qid} with time={time}, job id={id}"
                 ));
@@ -1617,18 +1619,9 @@ pub(super) fn td_load(ctx: &OperatorContext) -> Result<TaskResult, OperatorError
             }
             Load::Session(name) => {
                 let path = format!("/v3/bulk_loads/{}/jobs", seg(name));
-                let id = submit(
-                    ctx,
-                    &c,
-                    &path,
-                    &|dk| {
-                        let mut o = Object::default();
-                        set(&mut o, "scheduled_time", string(time.to_string()));
-                        set(&mut o, "domain_key", string(dk));
-                        Body::Json(Vec::new(), obj(o).to_json())
-                    },
-                    &|v| job_id_of(v, "job_id"),
-                )?;
+                let id = submit(ctx, &c, &path, &scheduled_json(time.to_string()), &|v| {
+                    job_id_of(v, "job_id")
+                })?;
                 (ctx.log)(&format!(
                     "Started bulk load session job name={name}, id={id}"
                 ));
