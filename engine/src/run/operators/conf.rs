@@ -2,7 +2,7 @@
 //! (`Parameter 'x' is required but not set`, `Expected boolean for key 'x' but got ...`).
 
 use super::OperatorError;
-use crate::load::{Value, ValueKind};
+use crate::load::{Entry, Object, Value, ValueKind};
 use crate::plan::expand::{as_bool, as_long};
 
 fn expected(kind: &str, key: &str, v: &Value) -> OperatorError {
@@ -207,6 +207,38 @@ pub(crate) fn form_body(pairs: &[(String, String)]) -> String {
 }
 
 /// Operator contexts for unit tests.
+/// `v` with `f` applied to every string inside it (and to object keys when `keys`).
+pub(super) fn map_strings(
+    v: &Value,
+    keys: bool,
+    f: &dyn Fn(&str) -> Result<String, OperatorError>,
+) -> Result<Value, OperatorError> {
+    let kind = match &v.kind {
+        ValueKind::String(s) => ValueKind::String(f(s)?),
+        ValueKind::Array(items) => ValueKind::Array(
+            items
+                .iter()
+                .map(|i| map_strings(i, keys, f))
+                .collect::<Result<_, _>>()?,
+        ),
+        ValueKind::Object(o) => ValueKind::Object(Object {
+            entries: o
+                .entries
+                .iter()
+                .map(|e| {
+                    Ok(Entry {
+                        key: if keys { f(&e.key)? } else { e.key.clone() },
+                        key_span: e.key_span,
+                        value: map_strings(&e.value, keys, f)?,
+                    })
+                })
+                .collect::<Result<_, OperatorError>>()?,
+        }),
+        other => other.clone(),
+    };
+    Ok(Value::new(kind, v.span))
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::super::OperatorContext;

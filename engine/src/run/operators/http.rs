@@ -10,7 +10,7 @@
 //! `http_call>` runs the workflow in the response body (JSON, or YAML when the response is
 //! `application/x-yaml`) as `^sub` tasks.
 
-use super::conf::{base64, bool_or, form_body, opt_int, opt_str, req_str};
+use super::conf::{base64, bool_or, form_body, map_strings, opt_int, opt_str, req_str};
 use super::{OperatorContext, OperatorError, TaskResult};
 use crate::load::json::parse_json;
 use crate::load::{DiskFileSystem, Entry, Loader, Object, Value, ValueKind};
@@ -421,30 +421,7 @@ fn safe_uri(uri: &str) -> String {
 
 /// `${secret:...}` replaced in every string and key of `v`.
 fn resolve_secrets(ctx: &OperatorContext, v: &Value) -> Result<Value, OperatorError> {
-    let kind = match &v.kind {
-        ValueKind::String(s) => ValueKind::String(secret_text(ctx, s)?),
-        ValueKind::Array(items) => ValueKind::Array(
-            items
-                .iter()
-                .map(|i| resolve_secrets(ctx, i))
-                .collect::<Result<_, _>>()?,
-        ),
-        ValueKind::Object(o) => ValueKind::Object(Object {
-            entries: o
-                .entries
-                .iter()
-                .map(|e| {
-                    Ok(Entry {
-                        key: secret_text(ctx, &e.key)?,
-                        key_span: e.key_span,
-                        value: resolve_secrets(ctx, &e.value)?,
-                    })
-                })
-                .collect::<Result<_, OperatorError>>()?,
-        }),
-        other => other.clone(),
-    };
-    Ok(Value::new(kind, v.span))
+    map_strings(v, true, &|s| secret_text(ctx, s))
 }
 
 /// The request body and its content type, by digdag's table: scalars are `text`

@@ -16,7 +16,7 @@
 //! Results are read with `format=json` (one JSON array per line).
 
 use super::conf::{
-    bool_or, duration_or, form_body, missing, opt_int, opt_str, project_file, req_str,
+    bool_or, duration_or, form_body, map_strings, missing, opt_int, opt_str, project_file, req_str,
     template_command, template_file,
 };
 use super::{OperatorContext, OperatorError, TaskResult};
@@ -1666,34 +1666,11 @@ fn embulk_config(ctx: &OperatorContext, file: &str) -> Result<Object, OperatorEr
     }
 }
 
-/// `${secret:...}` replaced in every string of `v`.
+/// `${secret:...}` replaced in every string of `v` (result connection settings).
 fn resolve_secrets(ctx: &OperatorContext, v: &Value) -> Result<Value, OperatorError> {
-    let kind = match &v.kind {
-        ValueKind::String(s) => {
-            ValueKind::String(ctx.secrets.substitute(s).map_err(OperatorError::config)?)
-        }
-        ValueKind::Array(items) => ValueKind::Array(
-            items
-                .iter()
-                .map(|i| resolve_secrets(ctx, i))
-                .collect::<Result<_, _>>()?,
-        ),
-        ValueKind::Object(o) => ValueKind::Object(Object {
-            entries: o
-                .entries
-                .iter()
-                .map(|e| {
-                    Ok(Entry {
-                        key: e.key.clone(),
-                        key_span: e.key_span,
-                        value: resolve_secrets(ctx, &e.value)?,
-                    })
-                })
-                .collect::<Result<_, OperatorError>>()?,
-        }),
-        other => other.clone(),
-    };
-    Ok(Value::new(kind, runtime_span()))
+    map_strings(v, false, &|s| {
+        ctx.secrets.substitute(s).map_err(OperatorError::config)
+    })
 }
 
 // ---------------------------------------------------------------------------------------
