@@ -16,7 +16,7 @@ use crate::check::rules::all_tasks;
 use crate::load::{Value, ValueKind};
 use crate::model::{Task, TaskKind};
 use crate::schema::{self, Use};
-use crate::scope::{task_scopes, Origin};
+use crate::scope::{scope_of, Origin};
 
 /// What kind of thing a completion inserts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,11 +127,8 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
         return Vec::new();
     };
     let task = enclosing_task(analysis, offset, col.max(1));
-    let scopes = task_scopes(model);
-    let scope = task
-        .and_then(|t| scopes.iter().find(|(s, _)| std::ptr::eq(*s, t)))
-        .map(|(_, s)| s.clone())
-        .unwrap_or_default();
+    // Only the enclosing task's path is walked (not every task of the workflow).
+    let scope = task.and_then(|t| scope_of(model, t)).unwrap_or_default();
     let scheduled = model.root.options.schedule.is_some();
     let mut out: Vec<Completion> = Vec::new();
     let mut seen = std::collections::HashSet::new();

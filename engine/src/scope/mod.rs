@@ -257,6 +257,13 @@ pub fn task_scopes(wf: &Workflow) -> Vec<(&Task, Scope)> {
 /// Like [`task_scopes`], with parameters declared in the project configuration (`wf.toml`
 /// `params:`), which every task sees.
 pub fn task_scopes_with<'a>(wf: &'a Workflow, params: Option<&Value>) -> Vec<(&'a Task, Scope)> {
+    let mut out = Vec::new();
+    walk(&wf.root, base_scope(wf, params), &mut out, &|_| true);
+    out
+}
+
+/// What every task sees: the built-ins (with or without a schedule) and declared params.
+fn base_scope(wf: &Workflow, params: Option<&Value>) -> Scope {
     let scheduled = wf.root.options.schedule.is_some();
     let mut base = Scope::default();
     for name in builtin_names(scheduled) {
@@ -275,9 +282,33 @@ pub fn task_scopes_with<'a>(wf: &'a Workflow, params: Option<&Value>) -> Vec<(&'
             );
         }
     }
+    base
+}
+
+/// The scope of one task of `wf` (the same as its entry in [`task_scopes`]), visiting only
+/// the tasks on its path: what completion and hover at one point need.
+pub fn scope_of(wf: &Workflow, target: &Task) -> Option<Scope> {
     let mut out = Vec::new();
-    walk(&wf.root, base, &mut out);
-    out
+    walk(&wf.root, base_scope(wf, None), &mut out, &|t| {
+        contains(t, target)
+    });
+    out.into_iter()
+        .find(|(t, _)| std::ptr::eq(*t, target))
+        .map(|(_, s)| s)
+}
+
+/// Whether `target` is `task` or one of its subtasks (children, `_error`, `_do`, `_else_do`,
+/// `_check` bodies).
+fn contains(task: &Task, target: &Task) -> bool {
+    if std::ptr::eq(task, target) {
+        return true;
+    }
+    let o = &task.options;
+    task.children.iter().any(|c| contains(c, target))
+        || [&o.error, &o.do_task, &o.else_do_task, &o.check_task]
+            .into_iter()
+            .flatten()
+            .any(|t| contains(t, target))
 }
 
 fn add_exports(task: &Task, scope: &mut Scope) {
@@ -349,7 +380,14 @@ fn add_subtree_stores(task: &Task, scope: &mut Scope) {
     });
 }
 
-fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) {
+/// Visits `task` and (where `want` says so) its subtasks, pushing each visited task with
+/// the scope it sees.
+fn walk<'a>(
+    task: &'a Task,
+    inherited: Scope,
+    out: &mut Vec<(&'a Task, Scope)>,
+    want: &dyn Fn(&Task) -> bool,
+) {
     let mut own = inherited;
     add_exports(task, &mut own);
     out.push((task, own.clone()));
@@ -368,11 +406,14 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
             let mut acc = own.clone();
             for child in &task.children {
                 let background = child.options.background.is_some_and(|(b, _)| b);
-                walk(
-                    child,
-                    if background { own.clone() } else { acc.clone() },
-                    out,
-                );
+                if want(child) {
+                    walk(
+                        child,
+                        if background { own.clone() } else { acc.clone() },
+                        out,
+                        want,
+                    );
+                }
                 add_subtree_stores(child, &mut acc);
             }
         }
@@ -387,6 +428,9 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
             for start in (0..n).step_by(size) {
                 let end = (start + size).min(n);
                 for i in start..end {
+                    if !want(&task.children[i]) {
+                        continue;
+                    }
                     let mut scope = acc.clone();
                     let mut seen: Vec<usize> = Vec::new();
                     let mut stack: Vec<usize> =
@@ -401,7 +445,7 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
                     for j in seen {
                         add_subtree_stores(&task.children[j], &mut scope);
                     }
-                    walk(&task.children[i], scope, out);
+                    walk(&task.children[i], scope, out, want);
                 }
                 if size < n {
                     for c in &task.children[start..end] {
@@ -411,7 +455,7 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
             }
         }
     }
-    if let Some(err) = &task.options.error {
+    if let Some(err) = task.options.error.as_deref().filter(|e| want(e)) {
         let mut scope = own.clone();
         // A failed group's `^error` sees its descendants' stores; every `^error` sees `error`.
         for c in &task.children {
@@ -424,12 +468,13 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
             },
             None,
         );
-        walk(err, scope, out);
+        walk(err, scope, out, want);
     }
     if let TaskKind::Operator { name, command, .. } = &task.kind {
         for body in [&task.options.do_task, &task.options.else_do_task]
             .into_iter()
             .flatten()
+            .filter(|b| want(b))
         {
             let mut scope = own.clone();
             match stores::loop_variables(name, command.as_ref()) {
@@ -451,12 +496,12 @@ fn walk<'a>(task: &'a Task, inherited: Scope, out: &mut Vec<(&'a Task, Scope)>) 
                     operator: name.clone(),
                 }),
             }
-            walk(body, scope, out);
+            walk(body, scope, out, want);
         }
-        if let Some(check) = &task.options.check_task {
+        if let Some(check) = task.options.check_task.as_deref().filter(|c| want(c)) {
             let mut scope = own.clone();
             add_subtree_stores(task, &mut scope);
-            walk(check, scope, out);
+            walk(check, scope, out, want);
         }
     }
 }

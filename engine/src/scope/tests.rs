@@ -171,3 +171,46 @@ fn loop_variables_come_from_the_catalog() {
         "maybe (for_each>)"
     );
 }
+
+#[test]
+fn the_scope_of_one_task_equals_its_entry_in_the_whole_walk() {
+    // Every workflow of digdag's examples in the corpus, plus a tricky local one.
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/digdag/examples"),
+    )
+    .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+    .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "dig"));
+    let mut texts: Vec<String> = files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    texts.push(
+        "_parallel: {limit: 2}\n+a:\n  py>: m.f\n+b:\n  _after: [+a]\n  for_each>: {x: [1]}\n  _do:\n    echo>: ${x}\n  _check:\n    echo>: ok\n+c:\n  +d:\n    echo>: ${td}\n  _error:\n    echo>: ${error.message}\n"
+            .to_string(),
+    );
+    let mut checked = 0;
+    for text in &texts {
+        let mut fs = MemoryFileSystem::new();
+        fs.insert("/p/wf.dig", text.as_str());
+        let report = lint_project(
+            &fs,
+            Path::new("/p"),
+            &[Path::new("/p/wf.dig").to_path_buf()],
+        );
+        let Some(wf) = report.workflows.first() else {
+            continue;
+        };
+        for (task, whole) in task_scopes(wf) {
+            let one = super::scope_of(wf, task).expect("every walked task has a scope");
+            assert_eq!(
+                format!("{one:?}"),
+                format!("{whole:?}"),
+                "{}",
+                task.full_name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} tasks checked");
+}
