@@ -244,3 +244,13 @@ fn sla_adds_alert_fail_and_notice_tasks_when_it_triggers() {
     assert!(!report.success, "{trace}");
     insta::assert_snapshot!(trace);
 }
+
+#[test]
+fn a_pending_sla_does_not_keep_a_finished_run_waiting() {
+    let started = std::time::Instant::now();
+    let (_, report, trace) = run_case("sla_long", "sla_long.dig", |_| {});
+    assert!(report.success, "{trace}");
+    assert!(!trace.contains("SLA violation"), "{trace}");
+    // Without the fix the run slept until the SLA (an hour).
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

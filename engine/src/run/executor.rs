@@ -317,18 +317,19 @@ impl Executor<'_> {
                     )
                 })
                 .filter_map(|n| n.retry_at)
-                .chain(self.sla_at)
                 .min();
+            // The SLA wakes the loop only while something still runs or waits to retry.
+            let next_wake = next_retry.into_iter().chain(self.sla_at).min();
             if running == 0 {
-                match next_retry {
-                    Some(at) => {
+                match (next_retry, next_wake) {
+                    (Some(_), Some(at)) => {
                         std::thread::sleep(at.saturating_duration_since(Instant::now()));
                         continue;
                     }
-                    None => break,
+                    _ => break,
                 }
             }
-            let timeout = next_retry.map_or(Duration::from_secs(3600), |at| {
+            let timeout = next_wake.map_or(Duration::from_secs(3600), |at| {
                 at.saturating_duration_since(Instant::now())
             });
             match rx.recv_timeout(timeout) {
