@@ -254,3 +254,22 @@ fn a_pending_sla_does_not_keep_a_finished_run_waiting() {
     // Without the fix the run slept until the SLA (an hour).
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
+
+#[test]
+fn a_group_with_an_error_handler_still_fails_after_it() {
+    let root = project("order");
+    std::fs::write(
+        root.join("g.dig"),
+        "+g:\n  +bad:\n    fail>: broken\n  _error:\n    echo>: handling ${error.message}\n+after:\n  echo>: never\n",
+    )
+    .unwrap();
+    let (wf, _) = run::load_workflow(&root, &root.join("g.dig")).unwrap();
+    let mut trace = Trace::default();
+    let report = run::run_workflow(&wf, &options(&root), &mut trace);
+    assert!(!report.success);
+    let t = trace.0.join("\n");
+    let handled = t.find("log +g+g^error: handling broken").expect(&t);
+    let failed = t.find("FAILED +g+g: a task in the group failed").expect(&t);
+    assert!(handled < failed, "{t}");
+    assert!(!t.contains("never"), "{t}");
+}

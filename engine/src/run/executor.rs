@@ -454,7 +454,13 @@ impl Executor<'_> {
             return;
         }
         if self.nodes[id].error_task_added {
+            // Its `^error` task has run; the group still failed.
             self.nodes[id].state = TaskState::GroupError;
+            observer.on_event(&RunEvent::Failed {
+                task: &name,
+                message: "a task in the group failed",
+                elapsed,
+            });
             return;
         }
         if !any_failed {
