@@ -48,6 +48,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `wf tasks 3 | head` ends quietly when the reader goes away, like other Unix tools
+    // (Rust ignores SIGPIPE by default, which turns a closed pipe into a panic in `println!`).
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE at start-up, before any thread
+    // exists, has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
