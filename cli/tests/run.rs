@@ -253,3 +253,49 @@ fn killed_runs_resume_and_no_succeeded_task_runs_twice() {
         "{attempts:?} (seed {seed})"
     );
 }
+
+#[test]
+fn an_interrupted_task_uses_up_its_retries() {
+    let dir = temp_project("interrupted");
+    let kill_while_running = |dir: &Path| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wf"))
+            .args(["run", "wf.dig", "--session", "2026-01-01"])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The task sleeps 8 s: wait until it has started, then kill the run (the orphaned
+        // `sleep` ends by itself).
+        for _ in 0..100 {
+            std::thread::sleep(Duration::from_millis(100));
+            let started = History::open(dir)
+                .ok()
+                .and_then(|h| h.attempts(1).ok())
+                .and_then(|a| a.first().map(|a| a.id))
+                .and_then(|id| History::open(dir).ok()?.tasks(id).ok())
+                .is_some_and(|t| t.iter().any(|t| t.name == "+wf+t" && t.state == "running"));
+            if started {
+                break;
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+    };
+    std::fs::write(dir.join("wf.dig"), "+t:\n  _retry: 1\n  sh>: sleep 8\n").unwrap();
+    kill_while_running(&dir);
+    // One interruption: the next run is retry 1 of 1.
+    std::fs::write(dir.join("wf.dig"), "+t:\n  _retry: 1\n  sh>: sleep 8\n").unwrap();
+    kill_while_running(&dir);
+    // Two interruptions used up `_retry: 1`: the task fails without running.
+    std::fs::write(dir.join("wf.dig"), "+t:\n  _retry: 1\n  sh>: 'true'\n").unwrap();
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--session", "2026-01-01"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("interrupted 2 time(s) while running (the run was killed); its _retry limit of 1 is used up"),
+        "{err}"
+    );
+    // A fresh session is not affected.
+    let (code, _, err) = wf_in(&dir, &["run", "wf.dig", "--session", "2026-01-02"]);
+    assert_eq!(code, 0, "{err}");
+}

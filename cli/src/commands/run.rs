@@ -126,6 +126,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         opts.resume = h.succeeded_tasks(&wf.name, &session_key)?;
         opts.resume
             .retain(|name, _| !args.rerun_tasks.contains(name));
+        opts.interrupted = h.interrupted_tasks(&wf.name, &session_key)?;
     }
     let resumed = opts.resume.len();
     let mut view = View::new(args.json_logs, &root);

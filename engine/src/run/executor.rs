@@ -658,6 +658,21 @@ impl Executor<'_> {
             observer.on_event(&RunEvent::Resumed { task: &name });
             return Started::Done(Ok(result.clone()));
         }
+        // A task that was running when an earlier run of this session was killed: each
+        // interruption counts as a failed attempt against its `_retry`.
+        if let Some(&times) = self.opts.interrupted.get(&name) {
+            if self.nodes[id].retries == 0 && times > 0 && operators::honours_retry(&op) {
+                if let Some(policy) = self.operator_retry(id) {
+                    if times > policy.limit {
+                        return Started::Done(Err(OperatorError::config(format!(
+                            "interrupted {times} time(s) while running (the run was killed); its _retry limit of {} is used up",
+                            policy.limit
+                        ))));
+                    }
+                    self.nodes[id].retries = times;
+                }
+            }
+        }
         if self
             .opts
             .run_only

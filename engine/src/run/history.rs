@@ -209,6 +209,40 @@ impl History {
         Ok(out)
     }
 
+    /// Tasks of the session that were running in attempts that never finished (killed), and
+    /// have not succeeded since, with how many times.
+    pub fn interrupted_tasks(
+        &self,
+        workflow: &str,
+        session_time: &str,
+    ) -> Result<HashMap<String, u32>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT t.name, COUNT(*) FROM tasks t
+                 JOIN attempts a ON a.id = t.attempt_id
+                 JOIN sessions s ON s.id = a.session_id
+                 WHERE s.workflow = ?1 AND s.session_time = ?2
+                   AND a.status IN ('running', 'interrupted') AND t.state = 'running'
+                   AND NOT EXISTS (SELECT 1 FROM tasks t2 JOIN attempts a2 ON a2.id = t2.attempt_id
+                                   WHERE a2.session_id = s.id AND t2.name = t.name
+                                     AND t2.state = 'success')
+                 GROUP BY t.name",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(params![workflow, session_time], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(err)?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (name, n) = row.map_err(err)?;
+            out.insert(name, n.clamp(0, u32::MAX as i64) as u32);
+        }
+        Ok(out)
+    }
+
     /// The newest session time of `workflow` (`--session last`).
     pub fn last_session_time(&self, workflow: &str) -> Result<Option<String>, String> {
         self.conn

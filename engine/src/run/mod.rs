@@ -54,6 +54,9 @@ pub struct RunOptions {
     /// Results of tasks that already succeeded in this session (by full name): they are
     /// not run again, their results are replayed.
     pub resume: HashMap<String, TaskResult>,
+    /// Tasks (by full name) that were running when earlier runs of this session were
+    /// killed, with how many times: each counts as a failed attempt against `_retry`.
+    pub interrupted: HashMap<String, u32>,
     /// Multiplies every retry interval (tests use 0).
     pub retry_interval_scale: f64,
     /// The files the workflow was loaded from, to say where a failing template was written.
@@ -77,6 +80,7 @@ impl RunOptions {
             mocks: Mocks::default(),
             secrets: Arc::new(Secrets::default()),
             resume: HashMap::new(),
+            interrupted: HashMap::new(),
             retry_interval_scale: 1.0,
             sources: None,
             run_only: None,
