@@ -13,7 +13,6 @@ use wf_engine::run::params::parse_param_arg;
 use wf_engine::run::{
     self, Mocks, RunEvent, RunObserver, RunOptions, RunReport, Secrets, TaskState,
 };
-use wf_engine::schedule::Session;
 
 /// Arguments of `wf run`.
 #[derive(clap::Args)]
@@ -109,7 +108,11 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     } else {
         Some(History::open(&root)?)
     };
-    let session = resolve_session(&args.session, &wf, history.as_ref())?;
+    let last = match &history {
+        Some(h) => h.last_session_time(&wf.name)?,
+        None => None,
+    };
+    let session = run::resolve_session(&args.session, &wf, last.as_deref())?;
     let session_key = session
         .session_time
         .strftime("%Y-%m-%dT%H:%M:%S%:z")
@@ -229,79 +232,6 @@ fn load_yaml_object(file: &Path) -> Result<Object, String> {
         .as_object()
         .cloned()
         .ok_or_else(|| format!("{}: not a mapping", file.display()))
-}
-
-/// The session of `--session`.
-fn resolve_session(arg: &str, wf: &Workflow, history: Option<&History>) -> Result<Session, String> {
-    let tz = wf_engine::plan::workflow_zone(wf);
-    let now = jiff::Timestamp::now().to_zoned(tz.clone());
-    let at = |z: jiff::Zoned| Session {
-        session_time: z.clone(),
-        run_time: z,
-    };
-    let midnight = |z: &jiff::Zoned| {
-        z.start_of_day()
-            .map_err(|e| format!("cannot compute the start of the day: {e}"))
-    };
-    let from_schedule = || -> Option<Session> {
-        let schedule = wf_engine::plan::workflow_schedule(wf)?;
-        schedule.last_schedule_time(now.timestamp(), &tz)
-    };
-    match arg {
-        "now" => {
-            let t = now
-                .round(
-                    jiff::ZonedRound::new()
-                        .smallest(jiff::Unit::Second)
-                        .mode(jiff::RoundMode::Trunc),
-                )
-                .map_err(|e| e.to_string())?;
-            Ok(at(t))
-        }
-        "daily" => Ok(at(midnight(&now)?)),
-        "hourly" => {
-            let t = now
-                .round(
-                    jiff::ZonedRound::new()
-                        .smallest(jiff::Unit::Hour)
-                        .mode(jiff::RoundMode::Trunc),
-                )
-                .map_err(|e| e.to_string())?;
-            Ok(at(t))
-        }
-        "schedule" => from_schedule().ok_or_else(|| {
-            "--session schedule is set but schedule is not set to this workflow.".to_string()
-        }),
-        "last" => {
-            if let Some(h) = history {
-                if let Some(last) = h.last_session_time(&wf.name)? {
-                    if let Ok(ts) = last.parse::<jiff::Timestamp>() {
-                        return Ok(at(ts.to_zoned(tz.clone())));
-                    }
-                }
-            }
-            if let Some(s) = from_schedule() {
-                return Ok(s);
-            }
-            Ok(at(midnight(&now)?))
-        }
-        other => {
-            if let Ok(ts) = other.parse::<jiff::Timestamp>() {
-                return Ok(at(ts.to_zoned(tz.clone())));
-            }
-            let civil = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", other)
-                .or_else(|_| {
-                    jiff::civil::Date::strptime("%Y-%m-%d", other).map(|d| d.to_datetime(jiff::civil::Time::midnight()))
-                })
-                .map_err(|_| {
-                    format!("--session must be last, now, hourly, daily, schedule, \"yyyy-MM-dd\", \"yyyy-MM-dd HH:mm:SS\" or an RFC 3339 instant: {other}")
-                })?;
-            let z = civil
-                .to_zoned(tz.clone())
-                .map_err(|e| format!("--session {other}: {e}"))?;
-            Ok(at(z))
-        }
-    }
 }
 
 /// Sends events to two observers.

@@ -257,6 +257,59 @@ pub fn load_workflow(project_root: &Path, path: &Path) -> Result<(Workflow, Sour
         .ok_or_else(|| format!("{}: not a workflow", path.display()))
 }
 
+/// The session `wf run --session ARG` runs (digdag run's rules, semantics §6.5): `now`,
+/// `daily` (today 00:00), `hourly`, `schedule` (the schedule's last slot), `last` (`last`:
+/// the session of the newest earlier run, else the schedule's last slot, else today 00:00),
+/// or a time (`yyyy-MM-dd`, `yyyy-MM-dd HH:mm:ss` in the workflow zone, or RFC 3339).
+pub fn resolve_session(arg: &str, wf: &Workflow, last: Option<&str>) -> Result<Session, String> {
+    let tz = crate::plan::workflow_zone(wf);
+    let now = jiff::Timestamp::now().to_zoned(tz.clone());
+    let at = |z: jiff::Zoned| Session {
+        session_time: z.clone(),
+        run_time: z,
+    };
+    let truncated = |unit: jiff::Unit| {
+        now.round(
+            jiff::ZonedRound::new()
+                .smallest(unit)
+                .mode(jiff::RoundMode::Trunc),
+        )
+        .map(at)
+        .map_err(|e| e.to_string())
+    };
+    let midnight = || {
+        now.start_of_day()
+            .map(at)
+            .map_err(|e| format!("cannot compute the start of the day: {e}"))
+    };
+    let from_schedule = || -> Option<Session> {
+        let schedule = crate::plan::workflow_schedule(wf)?;
+        schedule.last_schedule_time(now.timestamp(), &tz)
+    };
+    match arg {
+        "now" => truncated(jiff::Unit::Second),
+        "daily" => midnight(),
+        "hourly" => truncated(jiff::Unit::Hour),
+        "schedule" => from_schedule().ok_or_else(|| {
+            "--session schedule is set but schedule is not set to this workflow.".to_string()
+        }),
+        "last" => {
+            if let Some(ts) = last.and_then(|l| l.parse::<jiff::Timestamp>().ok()) {
+                return Ok(at(ts.to_zoned(tz.clone())));
+            }
+            match from_schedule() {
+                Some(s) => Ok(s),
+                None => midnight(),
+            }
+        }
+        other => crate::plan::session_at(other, None, &tz)
+            .map(|s| at(s.session_time))
+            .map_err(|_| {
+                format!("--session must be last, now, hourly, daily, schedule, \"yyyy-MM-dd\", \"yyyy-MM-dd HH:mm:SS\" or an RFC 3339 instant: {other}")
+            }),
+    }
+}
+
 /// Operators of `wf` (its tasks, `_do` bodies, `_error` and `_check` tasks) that cannot
 /// run locally and have no mock: `(task name, reason)`.
 pub fn unrunnable_tasks(wf: &Workflow, mocks: &Mocks) -> Vec<(String, String)> {

@@ -2,7 +2,7 @@
 //! (semantics §3.2), and the run-time built-in variables of §3.1.
 
 use crate::load::{Entry, Object, Value, ValueKind};
-use crate::schedule::{builtin_session_variables, Schedule, Session};
+use crate::schedule::{Schedule, Session};
 use crate::source::{FileId, Span};
 use jiff::tz::TimeZone;
 
@@ -62,13 +62,9 @@ pub fn session_builtins(
     set(&mut o, "timezone", string(timezone));
     set(&mut o, "session_uuid", string(session_uuid));
     set(&mut o, "session_id", int(1));
-    for (k, v) in builtin_session_variables(schedule, session, tz) {
-        let value = if k.ends_with("_unixtime") {
-            v.parse::<i64>().map(int).unwrap_or_else(|_| string(v))
-        } else {
-            string(v)
-        };
-        set(&mut o, &k, value);
+    // `timezone` again (same value, same place), then the session_* / last_ / next_ ones.
+    for e in crate::plan::params::session_variables(timezone, tz, schedule, session).entries {
+        set(&mut o, &e.key, e.value);
     }
     // `digdag run` never has a previous executed session: empty strings, and the zone's
     // offset at epoch 0.
