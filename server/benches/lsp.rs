@@ -193,3 +193,30 @@ fn references_of_an_export(b: Bencher) {
     let at = offset_of("stage: ", 1);
     b.bench(|| black_box(ide::references_at(fs, a, at).map(|(_, r)| r.occurrences.len())));
 }
+
+/// The two halves of [`analyze_and_convert_diagnostics`]: reading, parsing, expanding and
+/// compiling the document ...
+#[divan::bench(sample_count = 30)]
+fn load_and_compile(b: Bencher) {
+    let (fs, _) = analysis();
+    let paths = [Path::new("/p/big.dig").to_path_buf()];
+    b.bench(|| {
+        black_box(wf_engine::check::LoadedProject::load(
+            fs,
+            Path::new("/p"),
+            &paths,
+            &Default::default(),
+        ))
+        .workflow_count()
+    });
+}
+
+/// ... and the rule pass over it.
+#[divan::bench(sample_count = 30)]
+fn rules(b: Bencher) {
+    let (fs, _) = analysis();
+    let paths = [Path::new("/p/big.dig").to_path_buf()];
+    let project =
+        wf_engine::check::LoadedProject::load(fs, Path::new("/p"), &paths, &Default::default());
+    b.bench(|| black_box(project.run_rules()));
+}

@@ -134,7 +134,7 @@ fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
                             format!("{target}.dig")
                         };
                         let exported: Vec<(String, Span)> = scope
-                            .vars()
+                            .exports()
                             .filter_map(|v| match &v.origin {
                                 Origin::Export { span, .. } => Some((v.name.clone(), *span)),
                                 _ => None,

@@ -9,8 +9,140 @@ use crate::check::registry as rules;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::scalar as text;
-use crate::syntax::{Parse, SyntaxKind, SyntaxNode, SyntaxToken};
+use crate::syntax::{Parse, SyntaxKind};
+use rowan::{GreenNodeData, GreenTokenData, NodeOrToken};
 use std::collections::HashMap;
+
+/// A node of the green (immutable) tree with its offset in the file. The converter walks the
+/// green tree directly: no red node is allocated per visited node or token.
+#[derive(Clone, Copy)]
+struct Node<'t> {
+    green: &'t GreenNodeData,
+    start: u32,
+}
+
+/// A token of the green tree with its offset in the file.
+#[derive(Clone, Copy)]
+struct Token<'t> {
+    green: &'t GreenTokenData,
+    start: u32,
+}
+
+type Element<'t> = NodeOrToken<Node<'t>, Token<'t>>;
+
+impl<'t> Token<'t> {
+    fn kind(self) -> SyntaxKind {
+        SyntaxKind::from_raw(self.green.kind().0)
+    }
+
+    fn text(self) -> &'t str {
+        self.green.text()
+    }
+
+    fn end(self) -> u32 {
+        self.start + u32::from(self.green.text_len())
+    }
+}
+
+impl<'t> Node<'t> {
+    fn kind(self) -> SyntaxKind {
+        SyntaxKind::from_raw(self.green.kind().0)
+    }
+
+    fn end(self) -> u32 {
+        self.start + u32::from(self.green.text_len())
+    }
+
+    /// Direct children, nodes and tokens, in order (either end).
+    fn elements(self) -> Elements<impl DoubleEndedIterator<Item = GreenElement<'t>>> {
+        Elements {
+            children: self.green.children(),
+            front: self.start,
+            back: self.end(),
+        }
+    }
+
+    /// Direct child nodes.
+    fn children(self) -> impl Iterator<Item = Node<'t>> {
+        self.elements().filter_map(NodeOrToken::into_node)
+    }
+
+    /// The first direct child token of `kind`.
+    fn token(self, kind: SyntaxKind) -> Option<Token<'t>> {
+        self.elements()
+            .filter_map(NodeOrToken::into_token)
+            .find(|t| t.kind() == kind)
+    }
+
+    /// The first non-trivia token of the subtree.
+    fn first_solid(self) -> Option<Token<'t>> {
+        self.elements().find_map(|e| match e {
+            NodeOrToken::Token(t) => (!t.kind().is_trivia()).then_some(t),
+            NodeOrToken::Node(n) => n.first_solid(),
+        })
+    }
+
+    /// The last non-trivia token of the subtree.
+    fn last_solid(self) -> Option<Token<'t>> {
+        self.elements().rev().find_map(|e| match e {
+            NodeOrToken::Token(t) => (!t.kind().is_trivia()).then_some(t),
+            NodeOrToken::Node(n) => n.last_solid(),
+        })
+    }
+
+    /// The text of the subtree.
+    fn text(self, file: &str) -> &str {
+        file.get(self.start as usize..self.end() as usize)
+            .unwrap_or_default()
+    }
+}
+
+type GreenElement<'t> = NodeOrToken<&'t GreenNodeData, &'t GreenTokenData>;
+
+/// Children of a green node with their offsets.
+struct Elements<I> {
+    children: I,
+    front: u32,
+    back: u32,
+}
+
+impl<'t, I: DoubleEndedIterator<Item = GreenElement<'t>>> Iterator for Elements<I> {
+    type Item = Element<'t>;
+    fn next(&mut self) -> Option<Element<'t>> {
+        let start = self.front;
+        Some(match self.children.next()? {
+            NodeOrToken::Node(green) => {
+                self.front += u32::from(green.text_len());
+                NodeOrToken::Node(Node { green, start })
+            }
+            NodeOrToken::Token(green) => {
+                self.front += u32::from(green.text_len());
+                NodeOrToken::Token(Token { green, start })
+            }
+        })
+    }
+}
+
+impl<'t, I: DoubleEndedIterator<Item = GreenElement<'t>>> DoubleEndedIterator for Elements<I> {
+    fn next_back(&mut self) -> Option<Element<'t>> {
+        Some(match self.children.next_back()? {
+            NodeOrToken::Node(green) => {
+                self.back -= u32::from(green.text_len());
+                NodeOrToken::Node(Node {
+                    green,
+                    start: self.back,
+                })
+            }
+            NodeOrToken::Token(green) => {
+                self.back -= u32::from(green.text_len());
+                NodeOrToken::Token(Token {
+                    green,
+                    start: self.back,
+                })
+            }
+        })
+    }
+}
 
 /// Key prefix marking an `!include` entry until [`super::include`] expands it. Real keys
 /// cannot contain a NUL.
@@ -21,6 +153,9 @@ struct Converter<'a> {
     text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
     anchors: HashMap<String, Value>,
+    /// For each enclosing block collection, the column of its first entry (None when it has
+    /// none): block scalars are indented relative to the innermost one.
+    block_indents: Vec<Option<i64>>,
     /// Value nodes produced by alias expansion so far.
     alias_nodes: usize,
     alias_reported: bool,
@@ -33,30 +168,27 @@ pub(crate) fn convert(
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
-    let root = parse.syntax();
+    let root = Node {
+        green: parse.green(),
+        start: 0,
+    };
     let doc = root.children().find(|n| n.kind() == SyntaxKind::DOCUMENT)?;
-    let node = content_children(&doc).next()?;
+    let node = content_children(doc).next()?;
     let mut c = Converter {
         file,
         text,
         diagnostics,
         anchors: HashMap::new(),
+        block_indents: Vec::new(),
         alias_nodes: 0,
         alias_reported: false,
     };
-    let v = c.node(&node);
-    if v.is_null()
-        && node.kind() == SyntaxKind::SCALAR
-        && first_token(&node, SyntaxKind::TAG).is_none()
-    {
-        // An empty document (`---` alone) is null.
-        return Some(v);
-    }
-    Some(v)
+    // An empty document (`---` alone) is null.
+    Some(c.node(node))
 }
 
 /// Child nodes that are YAML nodes (not ERROR).
-fn content_children(node: &SyntaxNode) -> impl Iterator<Item = SyntaxNode> {
+fn content_children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     node.children().filter(|n| {
         matches!(
             n.kind(),
@@ -70,52 +202,17 @@ fn content_children(node: &SyntaxNode) -> impl Iterator<Item = SyntaxNode> {
     })
 }
 
-fn first_token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    node.children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| t.kind() == kind)
-}
-
 impl Converter<'_> {
-    fn span_of_range(&self, r: rowan::TextRange) -> Span {
-        Span::new(self.file, r.start().into(), r.end().into())
+    fn token_span(&self, t: Token<'_>) -> Span {
+        Span::new(self.file, t.start, t.end())
     }
 
     /// Span of a node without leading properties' trailing trivia: from its first to its last
     /// non-trivia token.
-    fn node_span(&self, node: &SyntaxNode) -> Span {
-        // From the first to the last non-trivia token, stepping from the node's ends (cost:
-        // the trivia skipped, not the node's size).
-        let range = node.text_range();
-        let mut first = node.first_token();
-        while let Some(t) = &first {
-            if !t.kind().is_trivia() || t.text_range().start() >= range.end() {
-                break;
-            }
-            first = t.next_token();
-        }
-        let mut last = node.last_token();
-        while let Some(t) = &last {
-            if !t.kind().is_trivia() || t.text_range().end() <= range.start() {
-                break;
-            }
-            last = t.prev_token();
-        }
-        match (first, last) {
-            (Some(f), Some(l))
-                if !f.kind().is_trivia()
-                    && !l.kind().is_trivia()
-                    && f.text_range().start() < range.end()
-                    && l.text_range().end() > range.start()
-                    && f.text_range().start() <= l.text_range().start() =>
-            {
-                Span::new(
-                    self.file,
-                    f.text_range().start().into(),
-                    l.text_range().end().into(),
-                )
-            }
-            _ => self.span_of_range(range),
+    fn node_span(&self, node: Node<'_>) -> Span {
+        match (node.first_solid(), node.last_solid()) {
+            (Some(f), Some(l)) if f.start <= l.start => Span::new(self.file, f.start, l.end()),
+            _ => Span::new(self.file, node.start, node.end()),
         }
     }
 
@@ -123,28 +220,64 @@ impl Converter<'_> {
         self.diagnostics.push(Diagnostic::new(rule, span, msg));
     }
 
-    fn node(&mut self, node: &SyntaxNode) -> Value {
+    fn node(&mut self, node: Node<'_>) -> Value {
         let span = self.node_span(node);
         if node.kind() == SyntaxKind::ALIAS_NODE {
             return self.alias(node, span);
         }
-        let anchor = first_token(node, SyntaxKind::ANCHOR);
-        let tag = first_token(node, SyntaxKind::TAG);
+        let mut anchor = None;
+        let mut tag = None;
+        let mut scalar = None;
+        for t in node.elements().filter_map(NodeOrToken::into_token) {
+            match t.kind() {
+                SyntaxKind::ANCHOR if anchor.is_none() => anchor = Some(t),
+                SyntaxKind::TAG if tag.is_none() => tag = Some(t),
+                SyntaxKind::PLAIN
+                | SyntaxKind::SINGLE_QUOTED
+                | SyntaxKind::DOUBLE_QUOTED
+                | SyntaxKind::LITERAL
+                | SyntaxKind::FOLDED
+                    if scalar.is_none() =>
+                {
+                    scalar = Some(t)
+                }
+                _ => {}
+            }
+        }
+        let block = matches!(node.kind(), SyntaxKind::BLOCK_MAP | SyntaxKind::BLOCK_SEQ);
+        if block {
+            let first = node
+                .children()
+                .find(|c| matches!(c.kind(), SyntaxKind::ENTRY | SyntaxKind::ITEM));
+            let indent = first.map(|f| {
+                let start = f.start as usize;
+                let line_start = self
+                    .text
+                    .get(..start)
+                    .and_then(|t| t.rfind(['\n', '\r']))
+                    .map_or(0, |i| i + 1);
+                (start - line_start) as i64
+            });
+            self.block_indents.push(indent);
+        }
         let mut value = match node.kind() {
-            SyntaxKind::SCALAR => self.scalar(node, tag.as_ref(), span),
+            SyntaxKind::SCALAR => self.scalar(scalar, tag, span),
             SyntaxKind::BLOCK_MAP | SyntaxKind::FLOW_MAP => self.mapping(node, span),
             SyntaxKind::BLOCK_SEQ | SyntaxKind::FLOW_SEQ => {
                 let items = node
                     .children()
                     .filter(|n| matches!(n.kind(), SyntaxKind::ITEM | SyntaxKind::ENTRY))
-                    .map(|item| self.item(&item))
+                    .map(|item| self.item(item))
                     .collect();
                 Value::new(ValueKind::Array(items), span)
             }
             _ => Value::new(ValueKind::Null, span),
         };
+        if block {
+            self.block_indents.pop();
+        }
         if node.kind() != SyntaxKind::SCALAR {
-            if let Some(tag) = &tag {
+            if let Some(tag) = tag {
                 self.check_collection_tag(tag, &mut value);
             }
         }
@@ -155,7 +288,7 @@ impl Converter<'_> {
         value
     }
 
-    fn check_collection_tag(&mut self, tag: &SyntaxToken, value: &mut Value) {
+    fn check_collection_tag(&mut self, tag: Token<'_>, value: &mut Value) {
         let t = tag.text();
         let ok = matches!(
             t,
@@ -167,7 +300,7 @@ impl Converter<'_> {
                 | "tag:yaml.org,2002:map"
                 | "tag:yaml.org,2002:seq"
         );
-        let span = self.span_of_range(tag.text_range());
+        let span = self.token_span(tag);
         if t == "!include" {
             self.error(
                 &rules::INCLUDE_VALUE_FORM,
@@ -194,9 +327,9 @@ impl Converter<'_> {
         }
     }
 
-    fn alias(&mut self, node: &SyntaxNode, span: Span) -> Value {
-        let name = node.text().to_string();
-        let name = name.trim().trim_start_matches('*');
+    fn alias(&mut self, node: Node<'_>, span: Span) -> Value {
+        let text = self.text;
+        let name = node.text(text).trim().trim_start_matches('*');
         match self.anchors.get(name) {
             Some(v) => {
                 let size = count_nodes(v);
@@ -230,20 +363,7 @@ impl Converter<'_> {
         }
     }
 
-    fn scalar(&mut self, node: &SyntaxNode, tag: Option<&SyntaxToken>, span: Span) -> Value {
-        let tok = node
-            .children_with_tokens()
-            .filter_map(|e| e.into_token())
-            .find(|t| {
-                matches!(
-                    t.kind(),
-                    SyntaxKind::PLAIN
-                        | SyntaxKind::SINGLE_QUOTED
-                        | SyntaxKind::DOUBLE_QUOTED
-                        | SyntaxKind::LITERAL
-                        | SyntaxKind::FOLDED
-                )
-            });
+    fn scalar(&mut self, tok: Option<Token<'_>>, tag: Option<Token<'_>>, span: Span) -> Value {
         let (string, plain) = match &tok {
             None => (String::new(), true),
             Some(t) => match t.kind() {
@@ -252,7 +372,7 @@ impl Converter<'_> {
                 SyntaxKind::DOUBLE_QUOTED => {
                     let (s, err) = text::double_quoted(t.text());
                     if let Some(err) = err {
-                        let sp = self.span_of_range(t.text_range());
+                        let sp = self.token_span(*t);
                         self.error(
                             &rules::YAML_SYNTAX,
                             sp,
@@ -262,8 +382,8 @@ impl Converter<'_> {
                     (s, false)
                 }
                 _ => {
-                    let indent = self.parent_indent(node);
-                    (text::block(t.text(), indent), false)
+                    let indent = self.block_indents.iter().rev().find_map(|i| *i);
+                    (text::block(t.text(), indent.unwrap_or(-1)), false)
                 }
             },
         };
@@ -277,7 +397,7 @@ impl Converter<'_> {
             }
             Some("!include") => {
                 // Only valid as a key; the mapping handles that case before we get here.
-                let sp = tag.map_or(span, |t| self.span_of_range(t.text_range()));
+                let sp = tag.map_or(span, |t| self.token_span(t));
                 self.error(
                     &rules::INCLUDE_VALUE_FORM,
                     sp,
@@ -296,7 +416,7 @@ impl Converter<'_> {
                 }
             }
             Some(t) => {
-                let sp = tag.map_or(span, |tk| self.span_of_range(tk.text_range()));
+                let sp = tag.map_or(span, |tk| self.token_span(tk));
                 self.error(
                     &rules::UNKNOWN_TAG,
                     sp,
@@ -308,24 +428,7 @@ impl Converter<'_> {
         Value::new(kind, span)
     }
 
-    /// Indentation of the block collection that holds `node` (-1 at the top level).
-    fn parent_indent(&self, node: &SyntaxNode) -> i64 {
-        for anc in node.ancestors().skip(1) {
-            if matches!(anc.kind(), SyntaxKind::BLOCK_MAP | SyntaxKind::BLOCK_SEQ) {
-                if let Some(first) = anc
-                    .children()
-                    .find(|c| matches!(c.kind(), SyntaxKind::ENTRY | SyntaxKind::ITEM))
-                {
-                    let start: usize = first.text_range().start().into();
-                    let line_start = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-                    return (start - line_start) as i64;
-                }
-            }
-        }
-        -1
-    }
-
-    fn item(&mut self, item: &SyntaxNode) -> Value {
+    fn item(&mut self, item: Node<'_>) -> Value {
         if item.kind() == SyntaxKind::ENTRY {
             // `[a: b]`: a single-pair mapping.
             let span = self.node_span(item);
@@ -334,7 +437,7 @@ impl Converter<'_> {
             return Value::new(ValueKind::Object(obj), span);
         }
         match content_children(item).next() {
-            Some(n) => self.node(&n),
+            Some(n) => self.node(n),
             None => {
                 let span = self.node_span(item);
                 Value::new(ValueKind::Null, Span::new(self.file, span.end, span.end))
@@ -342,12 +445,12 @@ impl Converter<'_> {
         }
     }
 
-    fn mapping(&mut self, node: &SyntaxNode, span: Span) -> Value {
+    fn mapping(&mut self, node: Node<'_>, span: Span) -> Value {
         let mut obj = Object::default();
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut merges: Vec<Value> = Vec::new();
         for entry in node.children().filter(|n| n.kind() == SyntaxKind::ENTRY) {
-            self.entry(&entry, &mut obj, &mut seen, &mut merges);
+            self.entry(entry, &mut obj, &mut seen, &mut merges);
         }
         // Merge keys: entries of the merged mappings that are not set explicitly.
         for m in merges {
@@ -370,42 +473,46 @@ impl Converter<'_> {
 
     fn entry(
         &mut self,
-        entry: &SyntaxNode,
+        entry: Node<'_>,
         obj: &mut Object,
         seen: &mut HashMap<String, Span>,
         merges: &mut Vec<Value>,
     ) {
-        let key_node = entry
-            .children()
-            .find(|n| n.kind() == SyntaxKind::KEY)
-            .and_then(|k| content_children(&k).next());
-        let colon = entry
-            .children_with_tokens()
-            .filter_map(|e| e.into_token())
-            .find(|t| t.kind() == SyntaxKind::COLON);
-        let value_node = entry
-            .children()
-            .find(|n| n.kind() == SyntaxKind::VALUE)
-            .and_then(|v| content_children(&v).next());
+        let mut key_node = None;
+        let mut colon = None;
+        let mut value_node = None;
+        for e in entry.elements() {
+            match e {
+                NodeOrToken::Node(n) if n.kind() == SyntaxKind::KEY && key_node.is_none() => {
+                    key_node = Some(content_children(n).next());
+                }
+                NodeOrToken::Node(n) if n.kind() == SyntaxKind::VALUE && value_node.is_none() => {
+                    value_node = Some(content_children(n).next());
+                }
+                NodeOrToken::Token(t) if t.kind() == SyntaxKind::COLON && colon.is_none() => {
+                    colon = Some(t);
+                }
+                _ => {}
+            }
+        }
+        let key_node = key_node.flatten();
+        let value_node = value_node.flatten();
         let entry_span = self.node_span(entry);
-        let key_span = key_node.as_ref().map_or(
+        let key_span = key_node.map_or(
             Span::new(self.file, entry_span.start, entry_span.start),
             |k| self.node_span(k),
         );
-        let value = match &value_node {
+        let value = match value_node {
             Some(v) => self.node(v),
             None => {
-                let at = colon
-                    .as_ref()
-                    .map_or(entry_span.end, |c| u32::from(c.text_range().end()));
+                let at = colon.map_or(entry_span.end, |c| c.end());
                 Value::new(ValueKind::Null, Span::new(self.file, at, at))
             }
         };
         // `!include : file`
-        if let Some(k) = &key_node {
-            if k.kind() == SyntaxKind::SCALAR
-                && first_token(k, SyntaxKind::TAG).is_some_and(|t| t.text() == "!include")
-            {
+        let key_tag = key_node.and_then(|k| k.token(SyntaxKind::TAG));
+        if let Some(k) = key_node {
+            if k.kind() == SyntaxKind::SCALAR && key_tag.is_some_and(|t| t.text() == "!include") {
                 let n = obj.entries.len();
                 obj.entries.push(Entry {
                     key: format!("{INCLUDE_KEY}{n}"),
@@ -415,15 +522,11 @@ impl Converter<'_> {
                 return;
             }
         }
-        let key_value = match &key_node {
+        let key_value = match key_node {
             Some(k) => self.node(k),
             None => Value::new(ValueKind::Null, key_span),
         };
-        if key_value.as_str() == Some("<<")
-            && key_node
-                .as_ref()
-                .is_some_and(|k| first_token(k, SyntaxKind::TAG).is_none())
-        {
+        if key_value.as_str() == Some("<<") && key_node.is_some() && key_tag.is_none() {
             merges.push(value);
             return;
         }

@@ -116,10 +116,32 @@ impl<T> Drop for List<T> {
 }
 
 /// What a task's templates can see.
-#[derive(Clone, Debug, Default)]
+///
+/// Every part is persistent: a child's scope extends its parent's without copying it, so
+/// keeping one scope per task of a large workflow costs memory in proportion to what each
+/// task adds. Lookups go through hash indexes, not the whole list: a task near the end of a
+/// 5,000-line workflow sees thousands of stored names.
+#[derive(Clone, Default)]
 pub struct Scope {
-    vars: List<Variable>,
+    /// Every definition, newest first.
+    vars: List<Rc<Variable>>,
+    /// The `_export` definitions only, newest first.
+    exports: List<Rc<Variable>>,
+    /// Every definition of a name, newest first.
+    by_name: rpds::HashTrieMap<Rc<str>, List<Rc<Variable>>>,
+    /// For a root segment (`td`), the newest variable below it (`td.last_job_id`).
+    by_root: rpds::HashTrieMap<Rc<str>, Rc<Variable>>,
     any: List<AnyNameSource>,
+}
+
+impl std::fmt::Debug for Scope {
+    /// The definitions and open sources, newest first (the indexes only repeat them).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("vars", &self.vars().collect::<Vec<_>>())
+            .field("any", &self.any().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// The result of looking up a dotted path.
@@ -142,16 +164,32 @@ pub enum Lookup<'a> {
 
 impl Scope {
     fn push(&mut self, name: impl Into<String>, origin: Origin, value: Option<Value>) {
-        self.vars.push(Variable {
+        let var = Rc::new(Variable {
             name: name.into(),
             origin,
             value,
         });
+        let key: Rc<str> = Rc::from(var.name.as_str());
+        let mut defs = self.by_name.get(&*key).cloned().unwrap_or_default();
+        defs.push(var.clone());
+        self.by_name.insert_mut(key, defs);
+        if let Some((root, _)) = var.name.split_once('.') {
+            self.by_root.insert_mut(Rc::from(root), var.clone());
+        }
+        if matches!(var.origin, Origin::Export { .. }) {
+            self.exports.push(var.clone());
+        }
+        self.vars.push(var);
     }
 
     /// Every visible variable, most recent first (a later definition shadows an earlier one).
     pub fn vars(&self) -> impl Iterator<Item = &Variable> {
-        self.vars.iter()
+        self.vars.iter().map(|v| &**v)
+    }
+
+    /// The `_export` variables (of this task and its ancestors), most recent first.
+    pub fn exports(&self) -> impl Iterator<Item = &Variable> {
+        self.exports.iter().map(|v| &**v)
     }
 
     /// Earlier tasks that may have stored arbitrary names, most recent first.
@@ -166,7 +204,15 @@ impl Scope {
 
     /// The most recent definition of exactly `name`.
     pub fn get(&self, name: &str) -> Option<&Variable> {
-        self.vars.iter().find(|v| v.name == name)
+        self.definitions(name).next()
+    }
+
+    /// Every definition of exactly `name`, most recent first.
+    fn definitions(&self, name: &str) -> impl Iterator<Item = &Variable> {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flat_map(|l| l.iter().map(|v| &**v))
     }
 
     /// Looks up `path` (`["td", "last_results", "count"]`) as JavaScript would read it: the root
@@ -177,10 +223,9 @@ impl Scope {
             return Lookup::Undefined;
         };
         // `td` exists when it is defined itself or when something below it is (`td.last_job_id`).
-        let below = format!("{root}.");
         let root_var = self
             .get(root)
-            .or_else(|| self.vars.iter().find(|v| v.name.starts_with(&below)));
+            .or_else(|| self.by_root.get(*root).map(|v| &**v));
         let Some(root_var) = root_var else {
             return match self.any.iter().next() {
                 Some(a) => Lookup::Maybe(a),
@@ -209,17 +254,13 @@ impl Scope {
     /// whose value has that field (a variable of unknown shape, such as a store, may have any
     /// field).
     pub fn may_define(&self, name: &str) -> bool {
-        self.vars.iter().any(|v| {
-            if v.name == name {
-                return true;
-            }
-            let Some(rest) = name
-                .strip_prefix(v.name.as_str())
-                .and_then(|r| r.strip_prefix('.'))
-            else {
-                return false;
-            };
-            match &v.value {
+        if self.get(name).is_some() {
+            return true;
+        }
+        // Every shorter prefix at a dot (`a`, `a.b` for `a.b.c`) whose value may hold the rest.
+        name.match_indices('.').any(|(at, _)| {
+            let rest = &name[at + 1..];
+            self.definitions(&name[..at]).any(|v| match &v.value {
                 None => true,
                 Some(value) => {
                     let mut cur = Some(value);
@@ -228,7 +269,7 @@ impl Scope {
                     }
                     cur.is_some()
                 }
-            }
+            })
         })
     }
 }

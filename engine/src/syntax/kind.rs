@@ -133,7 +133,7 @@ impl SyntaxKind {
         }
     }
 
-    fn from_raw(raw: u16) -> SyntaxKind {
+    pub(crate) fn from_raw(raw: u16) -> SyntaxKind {
         assert!(raw <= SyntaxKind::ERROR as u16);
         // SAFETY: `SyntaxKind` is `repr(u16)` with contiguous discriminants 0..=ERROR,
         // and `raw` was checked to be in that range.

@@ -26,9 +26,11 @@ const SECRET_KEYS: &[&str] = &[
 
 fn secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    SECRET_KEYS
-        .iter()
-        .any(|s| k == *s || k.ends_with(&format!("_{s}")) || k.ends_with(&format!(".{s}")))
+    SECRET_KEYS.iter().any(|s| {
+        k == *s
+            || k.strip_suffix(s)
+                .is_some_and(|head| head.ends_with('_') || head.ends_with('.'))
+    })
 }
 
 /// Why `s` looks like a credential by its shape alone, if it does.

@@ -9,7 +9,7 @@ use crate::check::registry::{POSSIBLY_UNDEFINED_VARIABLE, TEMPLATE_SYNTAX, UNDEF
 use crate::diagnostic::Diagnostic;
 use crate::load::{Value, ValueKind};
 use crate::model::{Task, TaskKind};
-use crate::scope::{is_schedule_only_builtin, Lookup, Origin, Scope};
+use crate::scope::{is_schedule_only_builtin, Lookup, Scope};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::template;
@@ -81,8 +81,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             earlier.push(&e.key);
         }
         // Exported values it inherits (and its own `_export`).
-        for v in scope.vars() {
-            if let (Origin::Export { .. }, Some(value)) = (&v.origin, &v.value) {
+        for v in scope.exports() {
+            if let Some(value) = &v.value {
                 strings(value, &[], &mut evaluated);
             }
         }
