@@ -119,19 +119,27 @@ impl<T> Drop for List<T> {
 ///
 /// Every part is persistent: a child's scope extends its parent's without copying it, so
 /// keeping one scope per task of a large workflow costs memory in proportion to what each
-/// task adds. Lookups go through hash indexes, not the whole list: a task near the end of a
-/// 5,000-line workflow sees thousands of stored names.
+/// task adds. The scopes of a whole workflow ([`task_scopes`]) are indexed: lookups go through
+/// hash indexes, not the whole list (a task near the end of a 5,000-line workflow sees
+/// thousands of stored names). A single scope ([`scope_of`]) is not: building the index would
+/// cost more than the few lookups made in it.
 #[derive(Clone, Default)]
 pub struct Scope {
     /// Every definition, newest first.
     vars: List<Rc<Variable>>,
     /// The `_export` definitions only, newest first.
     exports: List<Rc<Variable>>,
+    index: Option<Index>,
+    any: List<AnyNameSource>,
+}
+
+/// Hash indexes over [`Scope::vars`].
+#[derive(Clone, Default)]
+struct Index {
     /// Every definition of a name, newest first.
     by_name: rpds::HashTrieMap<Rc<str>, List<Rc<Variable>>>,
     /// For a root segment (`td`), the newest variable below it (`td.last_job_id`).
     by_root: rpds::HashTrieMap<Rc<str>, Rc<Variable>>,
-    any: List<AnyNameSource>,
 }
 
 impl std::fmt::Debug for Scope {
@@ -169,12 +177,14 @@ impl Scope {
             origin,
             value,
         });
-        let key: Rc<str> = Rc::from(var.name.as_str());
-        let mut defs = self.by_name.get(&*key).cloned().unwrap_or_default();
-        defs.push(var.clone());
-        self.by_name.insert_mut(key, defs);
-        if let Some((root, _)) = var.name.split_once('.') {
-            self.by_root.insert_mut(Rc::from(root), var.clone());
+        if let Some(index) = &mut self.index {
+            let key: Rc<str> = Rc::from(var.name.as_str());
+            let mut defs = index.by_name.get(&*key).cloned().unwrap_or_default();
+            defs.push(var.clone());
+            index.by_name.insert_mut(key, defs);
+            if let Some((root, _)) = var.name.split_once('.') {
+                index.by_root.insert_mut(Rc::from(root), var.clone());
+            }
         }
         if matches!(var.origin, Origin::Export { .. }) {
             self.exports.push(var.clone());
@@ -204,15 +214,36 @@ impl Scope {
 
     /// The most recent definition of exactly `name`.
     pub fn get(&self, name: &str) -> Option<&Variable> {
-        self.definitions(name).next()
+        match &self.index {
+            Some(index) => index.by_name.get(name)?.iter().next().map(|v| &**v),
+            None => self.vars().find(|v| v.name == name),
+        }
     }
 
     /// Every definition of exactly `name`, most recent first.
-    fn definitions(&self, name: &str) -> impl Iterator<Item = &Variable> {
-        self.by_name
-            .get(name)
-            .into_iter()
-            .flat_map(|l| l.iter().map(|v| &**v))
+    fn definitions<'s>(&'s self, name: &'s str) -> Box<dyn Iterator<Item = &'s Variable> + 's> {
+        match &self.index {
+            Some(index) => Box::new(
+                index
+                    .by_name
+                    .get(name)
+                    .into_iter()
+                    .flat_map(|l| l.iter().map(|v| &**v)),
+            ),
+            None => Box::new(self.vars().filter(move |v| v.name == name)),
+        }
+    }
+
+    /// The newest variable below the root segment `root` (`td.last_job_id` for `td`).
+    fn below(&self, root: &str) -> Option<&Variable> {
+        match &self.index {
+            Some(index) => index.by_root.get(root).map(|v| &**v),
+            None => self.vars().find(|v| {
+                v.name
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            }),
+        }
     }
 
     /// Looks up `path` (`["td", "last_results", "count"]`) as JavaScript would read it: the root
@@ -225,7 +256,7 @@ impl Scope {
         // `td` exists when it is defined itself or when something below it is (`td.last_job_id`).
         let root_var = self
             .get(root)
-            .or_else(|| self.by_root.get(*root).map(|v| &**v));
+            .or_else(|| self.below(root));
         let Some(root_var) = root_var else {
             return match self.any.iter().next() {
                 Some(a) => Lookup::Maybe(a),
@@ -299,14 +330,18 @@ pub fn task_scopes(wf: &Workflow) -> Vec<(&Task, Scope)> {
 /// `params:`), which every task sees.
 pub fn task_scopes_with<'a>(wf: &'a Workflow, params: Option<&Value>) -> Vec<(&'a Task, Scope)> {
     let mut out = Vec::new();
-    walk(&wf.root, base_scope(wf, params), &mut out, &|_| true);
+    let mut base = Scope {
+        index: Some(Index::default()),
+        ..Scope::default()
+    };
+    add_base(&mut base, wf, params);
+    walk(&wf.root, base, &mut out, &|_| true);
     out
 }
 
-/// What every task sees: the built-ins (with or without a schedule) and declared params.
-fn base_scope(wf: &Workflow, params: Option<&Value>) -> Scope {
+/// Adds what every task sees: the built-ins (with or without a schedule) and declared params.
+fn add_base(base: &mut Scope, wf: &Workflow, params: Option<&Value>) {
     let scheduled = wf.root.options.schedule.is_some();
-    let mut base = Scope::default();
     for name in builtin_names(scheduled) {
         base.push(name, Origin::Builtin, None);
     }
@@ -323,14 +358,15 @@ fn base_scope(wf: &Workflow, params: Option<&Value>) -> Scope {
             );
         }
     }
-    base
 }
 
 /// The scope of one task of `wf` (the same as its entry in [`task_scopes`]), visiting only
 /// the tasks on its path: what completion and hover at one point need.
 pub fn scope_of(wf: &Workflow, target: &Task) -> Option<Scope> {
     let mut out = Vec::new();
-    walk(&wf.root, base_scope(wf, None), &mut out, &|t| {
+    let mut base = Scope::default();
+    add_base(&mut base, wf, None);
+    walk(&wf.root, base, &mut out, &|t| {
         contains(t, target)
     });
     out.into_iter()
