@@ -19,6 +19,7 @@ const DIGDAG_MODULE: &str = include_str!("rb/digdag.rb");
 pub(crate) const INSTALL_RUBY: &str =
     "install Ruby (e.g. `apt-get install ruby`), set `ruby:` to a Ruby command, or mock it with --mock";
 
+/// Runs an `rb>` task (see the module documentation).
 pub(super) fn rb(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     let params = merged_params(ctx);
     let command = params.get("_command").and_then(Value::scalar_text);
