@@ -311,29 +311,40 @@ pub fn resolve_session(arg: &str, wf: &Workflow, last: Option<&str>) -> Result<S
 }
 
 /// Operators of `wf` (its tasks, `_do` bodies, `_error` and `_check` tasks) that cannot
-/// run locally and have no mock: `(task name, reason)`.
+/// run locally and have no mock: `(task name, reason)`. An `rb>` task whose body or an
+/// ancestor's `_export` sets `ruby:` is left to fail at run time if that command is missing.
 pub fn unrunnable_tasks(wf: &Workflow, mocks: &Mocks) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    fn visit(t: &crate::model::Task, mocks: &Mocks, out: &mut Vec<(String, String)>) {
+    fn visit(
+        t: &crate::model::Task,
+        mocks: &Mocks,
+        mut ruby_set: bool,
+        out: &mut Vec<(String, String)>,
+    ) {
+        let exported = t.options.export.as_ref().and_then(|e| e.as_object());
+        ruby_set = ruby_set
+            || exported.is_some_and(operators::sets_ruby_command)
+            || operators::sets_ruby_command(&t.local);
         if let Some(op) = t.operator() {
-            if !mocks.covers(&t.full_name, op) {
+            let own_ruby = op == "rb" && ruby_set;
+            if !own_ruby && !mocks.covers(&t.full_name, op) {
                 if let Some(reason) = operators::local_limitation(op) {
                     out.push((t.full_name.clone(), reason));
                 }
             }
         }
         for c in &t.children {
-            visit(c, mocks, out);
+            visit(c, mocks, ruby_set, out);
         }
         let o = &t.options;
         for extra in [&o.error, &o.do_task, &o.else_do_task, &o.check_task]
             .into_iter()
             .flatten()
         {
-            visit(extra, mocks, out);
+            visit(extra, mocks, ruby_set, out);
         }
     }
-    visit(&wf.root, mocks, &mut out);
+    visit(&wf.root, mocks, false, &mut out);
     out
 }
 

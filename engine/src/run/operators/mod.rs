@@ -9,6 +9,7 @@ mod http;
 mod mail;
 mod param;
 mod py;
+mod rb;
 mod sh;
 mod td;
 #[cfg(test)]
@@ -16,6 +17,7 @@ mod test_server;
 
 use super::secrets::Secrets;
 use crate::load::{Object, Value, ValueKind};
+pub(crate) use rb::sets_ruby_command;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -134,6 +136,7 @@ pub fn local_operator(name: &str) -> Option<OperatorFn> {
         "require" => call::require,
         "sh" => sh::sh,
         "py" => py::py,
+        "rb" => rb::rb,
         "http" => http::http,
         "http_call" => http::http_call,
         "mail" => mail::mail,
@@ -161,8 +164,12 @@ pub fn honours_retry(name: &str) -> bool {
     )
 }
 
-/// Why operator `name` cannot run locally, or `None` when it can.
+/// Why operator `name` cannot run locally, or `None` when it can (`rb>`: when a `ruby`
+/// command is on `PATH`).
 pub fn local_limitation(name: &str) -> Option<String> {
+    if name == "rb" {
+        return rb::missing_ruby();
+    }
     if local_operator(name).is_some() {
         return None;
     }
