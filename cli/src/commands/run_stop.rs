@@ -296,8 +296,8 @@ mod sys {
     }
 
     impl Signals {
-        /// Catches SIGINT, SIGTERM and SIGHUP (task commands started later get the default
-        /// dispositions back when they exec).
+        /// Catches SIGINT, SIGTERM and SIGHUP unless they are ignored (task commands started
+        /// later get the default dispositions back when they exec).
         pub fn install() -> std::io::Result<Signals> {
             let (read, write) = std::io::pipe()?;
             let fd = write.into_raw_fd();
@@ -308,6 +308,14 @@ mod sys {
                 libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
                 WRITE_FD.store(fd, Ordering::Relaxed);
                 for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    // A signal ignored by whoever started us stays ignored (`nohup`, a
+                    // background job of a shell without job control).
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                        && old.sa_sigaction == libc::SIG_IGN
+                    {
+                        continue;
+                    }
                     let mut action: libc::sigaction = std::mem::zeroed();
                     action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
                     action.sa_flags = libc::SA_RESTART;
@@ -377,8 +385,27 @@ mod sys {
         id(pgid).is_some_and(|g| unsafe { libc::kill(-g, sig) } == 0)
     }
 
+    /// A member of the group may be signalled, and (where `/proc` tells) one of them is not
+    /// a zombie: a zombie leader waits for its parent, not for us.
     pub fn group_alive(pgid: u32) -> bool {
-        signal_group(pgid, 0)
+        signal_group(pgid, 0) && live_member(pgid).unwrap_or(true)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn live_member(pgid: u32) -> Option<bool> {
+        let procs = std::fs::read_dir("/proc").ok()?;
+        Some(procs.filter_map(Result::ok).any(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+                .and_then(stat)
+                .is_some_and(|s| s.pgrp == pgid && s.state != 'Z')
+        }))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn live_member(_pgid: u32) -> Option<bool> {
+        None
     }
 
     pub fn signal_process(pid: u32, sig: i32) -> bool {
@@ -393,6 +420,7 @@ mod sys {
 
     struct Stat {
         state: char,
+        pgrp: u32,
         /// Clock ticks after boot.
         start_ticks: u64,
     }
@@ -404,6 +432,7 @@ mod sys {
         let fields: Vec<&str> = text[text.rfind(')')? + 1..].split_whitespace().collect();
         Some(Stat {
             state: fields.first()?.chars().next()?,
+            pgrp: fields.get(2)?.parse().ok()?,
             start_ticks: fields.get(19)?.parse().ok()?,
         })
     }

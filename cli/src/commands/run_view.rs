@@ -398,7 +398,7 @@ fn active_rows(
             _ => {}
         }
     }
-    finished.sort_by(|a, b| b.0.cmp(&a.0));
+    finished.sort_by_key(|&(at, _)| std::cmp::Reverse(at));
     for &(_, i) in finished.iter().take(recent) {
         keep[i] = true;
     }
