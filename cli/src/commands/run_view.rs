@@ -688,12 +688,26 @@ impl Live {
 
     /// Draws the final state and leaves it on the terminal.
     pub fn finish(mut self) {
+        self.stop_ticker();
+        self.shared.draw();
+        self.shared.bar.finish();
+    }
+
+    fn stop_ticker(&mut self) {
         self.shared.stopped.store(true, Ordering::SeqCst);
         if let Some(t) = self.ticker.take() {
             let _ = t.join();
         }
-        self.shared.draw();
-        self.shared.bar.finish();
+    }
+}
+
+impl Drop for Live {
+    /// A run that ends early (an error before it started) leaves no view behind.
+    fn drop(&mut self) {
+        self.stop_ticker();
+        if !self.shared.bar.is_finished() {
+            self.shared.bar.finish_and_clear();
+        }
     }
 }
 

@@ -74,7 +74,7 @@ fn migrate(conn: &Connection) -> Result<(), String> {
     if version < 1 {
         // 1: the process groups of running task commands.
         conn.execute_batch(
-            "BEGIN;
+            "BEGIN IMMEDIATE;
              CREATE TABLE IF NOT EXISTS task_processes (
                  attempt_id INTEGER NOT NULL REFERENCES attempts(id),
                  task TEXT NOT NULL,
