@@ -3,10 +3,11 @@
 //! `wf kill ATTEMPT`.
 
 use super::run::RunArgs;
+use super::run_stop;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wf_engine::load::json::parse_json;
-use wf_engine::run::history::{history_path, AttemptRow, History};
+use wf_engine::run::history::{history_path, AttemptRow, History, ProcessRow};
 
 /// Where the history is: the project directory.
 #[derive(clap::Args)]
@@ -132,8 +133,12 @@ pub fn attempt(args: AttemptArgs) -> Result<ExitCode, String> {
     println!("params:       {}", a.params);
     let tasks = h.tasks(a.id)?;
     let count = |s: &str| tasks.iter().filter(|t| t.state == s).count();
+    let killed = match count("killed") {
+        0 => String::new(),
+        n => format!(", {n} killed"),
+    };
     println!(
-        "tasks:        {} succeeded, {} resumed, {} failed",
+        "tasks:        {} succeeded, {} resumed, {} failed{killed}",
         count("success"),
         count("resumed"),
         count("error")
@@ -217,30 +222,108 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode, String> {
     })
 }
 
-/// `wf kill ATTEMPT`: stops the process running a `running` attempt.
+/// `wf kill ATTEMPT`: stops a running attempt. Its `wf run` process gets SIGTERM: it kills
+/// the process groups of its running tasks, records the attempt as killed and exits; this
+/// waits (up to [`run_stop::KILL_WAIT`]) and reports. When that process is gone (it was
+/// itself killed), the task process groups it recorded and that are still alive are killed
+/// here. Exits 0 once nothing of the attempt runs any more.
 pub fn kill(args: AttemptArgs) -> Result<ExitCode, String> {
     let mut h = open(&args.project)?;
     let a = find_attempt(&h, args.attempt)?;
-    if a.status != "running" {
+    let started = a.started_at.parse::<jiff::Timestamp>().ok();
+    let leftovers = |h: &History| -> Result<Vec<ProcessRow>, String> {
+        Ok(h.processes(a.id)?
+            .into_iter()
+            .filter(|p| u32::try_from(p.pgid).is_ok_and(run_stop::group_alive))
+            .collect())
+    };
+    let running = a.status == "running";
+    if !running && leftovers(&h)?.is_empty() {
         return Err(format!(
             "attempt {} is not running (status: {})",
             a.id, a.status
         ));
     }
-    let pid = a
+    let wf_pid = a
         .pid
-        .ok_or_else(|| format!("attempt {} has no process id", a.id))?;
-    let status = std::process::Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status()
-        .map_err(|e| format!("kill: {e}"))?;
-    // Whether or not the process was still there, the attempt is over.
-    h.finish_attempt(a.id, false)?;
-    if status.success() {
-        println!("killed attempt {} (process {pid})", a.id);
-    } else {
-        println!("attempt {} marked failed (process {pid} was gone)", a.id);
+        .and_then(|p| u32::try_from(p).ok())
+        .filter(|&p| running && run_stop::process_alive(p, started));
+    if let Some(pid) = wf_pid {
+        run_stop::signal_process(pid, false);
+        if run_stop::wait_exit(pid, run_stop::KILL_WAIT) {
+            let stopped: Vec<String> = h
+                .tasks(a.id)?
+                .into_iter()
+                .filter(|t| t.state == "killed")
+                .map(|t| t.name)
+                .collect();
+            let status = find_attempt(&h, a.id)?.status;
+            let tasks = if stopped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", stopping {} running task(s): {}",
+                    stopped.len(),
+                    stopped.join(", ")
+                )
+            };
+            println!(
+                "attempt {}: wf run (process {pid}) exited on SIGTERM{tasks}",
+                a.id
+            );
+            if status == "running" {
+                // It exited without recording the kill (an older wf?): record it here.
+                h.kill_attempt(a.id, "killed by wf kill")?;
+            }
+        } else {
+            run_stop::signal_process(pid, true);
+            run_stop::wait_exit(pid, std::time::Duration::from_secs(1));
+            println!(
+                "attempt {}: wf run (process {pid}) did not exit within {}s of SIGTERM: killed it (SIGKILL)",
+                a.id,
+                run_stop::KILL_WAIT.as_secs()
+            );
+        }
+    } else if running {
+        match a.pid {
+            Some(pid) => println!(
+                "attempt {}: its wf run (process {pid}) is gone (killed or crashed)",
+                a.id
+            ),
+            None => println!("attempt {}: no wf run process was recorded", a.id),
+        }
     }
+    // What a vanished (or SIGKILLed) run left running.
+    let left = leftovers(&h)?;
+    if !left.is_empty() {
+        let pgids: Vec<u32> = left
+            .iter()
+            .filter_map(|p| u32::try_from(p.pgid).ok())
+            .collect();
+        let done = run_stop::terminate_groups(&pgids, run_stop::GRACE, &mut || false);
+        let tasks: Vec<&str> = left.iter().map(|p| p.task.as_str()).collect();
+        let forced = if done.forced > 0 {
+            format!(" ({} needed SIGKILL)", done.forced)
+        } else {
+            String::new()
+        };
+        println!(
+            "attempt {}: killed {} task process group(s) it left running{forced}: {}",
+            a.id,
+            left.len(),
+            tasks.join(", ")
+        );
+    }
+    let now = find_attempt(&h, a.id)?;
+    if now.status == "running" {
+        h.kill_attempt(a.id, "killed by wf kill")?;
+    } else {
+        h.clear_processes(a.id)?;
+    }
+    let status = find_attempt(&h, a.id)?.status;
+    println!(
+        "attempt {} is {status}; resume its session with: wf retry {}",
+        a.id, a.id
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -8,4 +8,6 @@ pub mod parse;
 pub mod plan;
 pub mod rules;
 pub mod run;
+pub mod run_stop;
+pub mod run_view;
 pub mod secrets;

@@ -1,15 +1,19 @@
 //! `wf run WORKFLOW.dig [+task]`: runs one session locally, records it in the project's run
 //! history (`.wf/history.db`) and resumes it when run again for the same session.
 
+use super::run_stop::RunStop;
+use super::run_view::{Live, TaskTree};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use wf_engine::load::{DiskFileSystem, Loader, Object, Value};
 use wf_engine::model::Workflow;
 use wf_engine::run::history::{History, HistoryRecorder};
 use wf_engine::run::params::parse_param_arg;
+use wf_engine::run::processes::{self, ProcessChange};
 use wf_engine::run::{
     self, Mocks, RunEvent, RunObserver, RunOptions, RunReport, Secrets, TaskState,
 };
@@ -67,13 +71,15 @@ pub struct RunArgs {
     pub rerun_tasks: Vec<String>,
 }
 
-/// Runs `wf run`. Exit 0: the session succeeded; 1: it failed; 2: it could not start.
+/// Runs `wf run`. Exit 0: the session succeeded; 1: it failed; 2: it could not start;
+/// 128 + the signal number when SIGINT (Ctrl-C), SIGTERM (`wf kill`) or SIGHUP stopped it.
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let path = args
         .workflow
         .canonicalize()
         .map_err(|e| format!("{}: {e}", args.workflow.display()))?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let stop = RunStop::install(root.clone(), args.json_logs);
     let (mut wf, sources) = run::load_workflow(&root, &path)?;
     if let Some(pattern) = &args.task {
         wf = only_task(wf, pattern)?;
@@ -132,7 +138,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         opts.interrupted = h.interrupted_tasks(&wf.name, &session_key)?;
     }
     let resumed = opts.resume.len();
-    let mut view = View::new(args.json_logs, &root);
+    stop.set_resume(format!(
+        "wf run {} --session '{session_key}'",
+        args.workflow.display()
+    ));
     if !args.json_logs {
         let reuse = if resumed > 0 {
             format!(" (resuming: {resumed} task(s) already succeeded)")
@@ -141,20 +150,38 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         };
         eprintln!("wf run {} session {session_key}{reuse}", wf.name);
     }
+    let mut view = View::new(args.json_logs, &wf);
+    if let Some(live) = &view.live {
+        stop.on_stop(live.clearer());
+    }
     let started = Instant::now();
     let (report, attempt, history_error) = match history.as_mut() {
         Some(h) => {
             let attempt = h.start_attempt(&wf.name, &path, &session_key, &params)?;
+            record_processes(&root, attempt);
+            stop.running(Some(attempt));
             let mut recorder = HistoryRecorder::new(h, attempt);
             let report = {
                 let mut tee = Tee(&mut view, &mut recorder);
-                run::run_workflow(&wf, &opts, &mut tee)
+                let mut gate = Gate(&stop.stopping, &mut tee);
+                run::run_workflow(&wf, &opts, &mut gate)
             };
+            processes::set_listener(None);
             let error = recorder.error.take();
+            if !stop.finished() {
+                wait_for_the_stop();
+            }
             h.finish_attempt(attempt, report.success)?;
             (report, Some(attempt), error)
         }
-        None => (run::run_workflow(&wf, &opts, &mut view), None, None),
+        None => {
+            stop.running(None);
+            let report = run::run_workflow(&wf, &opts, &mut Gate(&stop.stopping, &mut view));
+            if !stop.finished() {
+                wait_for_the_stop();
+            }
+            (report, None, None)
+        }
     };
     if let Some(e) = history_error {
         eprintln!("wf: warning: {e}");
@@ -234,6 +261,42 @@ fn load_yaml_object(file: &Path) -> Result<Object, String> {
         .ok_or_else(|| format!("{}: not a mapping", file.display()))
 }
 
+/// Records the process group of every task command in the history while it runs (on a
+/// connection of its own: commands start on worker threads), so `wf kill` can stop what a
+/// killed `wf run` left behind. Without a history connection, nothing is recorded.
+fn record_processes(root: &Path, attempt: i64) {
+    let Ok(history) = History::open(root) else {
+        return;
+    };
+    let history = Mutex::new(history);
+    processes::set_listener(Some(Box::new(move |change| {
+        let mut h = history.lock().unwrap_or_else(PoisonError::into_inner);
+        // A failed write only costs `wf kill` the chance to find this group later.
+        let _ = match change {
+            ProcessChange::Started(p) => h.record_process(attempt, &p.task, p.pgid),
+            ProcessChange::Exited(p) => h.remove_process(attempt, p.pgid),
+        };
+    })));
+}
+
+/// A signal is stopping the run: the signal watcher ends the process.
+fn wait_for_the_stop() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Passes events on until a signal stops the run (then the tasks it kills fail unseen).
+struct Gate<'a, 'b>(&'a AtomicBool, &'b mut dyn RunObserver);
+
+impl RunObserver for Gate<'_, '_> {
+    fn on_event(&mut self, event: &RunEvent<'_>) {
+        if !self.0.load(Ordering::SeqCst) {
+            self.1.on_event(event);
+        }
+    }
+}
+
 /// Sends events to two observers.
 struct Tee<'a, 'b>(&'a mut dyn RunObserver, &'b mut dyn RunObserver);
 
@@ -244,7 +307,9 @@ impl RunObserver for Tee<'_, '_> {
     }
 }
 
-/// The terminal view of a run: one line per task event and the task's output, indented.
+/// The terminal view of a run. On a terminal: the live task tree, with the tasks' output,
+/// failures and warnings printed above it. Elsewhere: one line per task event and the tasks'
+/// output, indented. With `--json-logs`: one JSON object per event on standard output.
 struct View {
     json: bool,
     color: bool,
@@ -256,72 +321,33 @@ struct View {
     mocked: usize,
     /// Tasks replayed from the history (their success line is not repeated).
     replayed: std::collections::HashSet<String>,
-    /// Operator tasks running now, with when they started (the live status line).
-    running: Vec<(String, Instant)>,
-    succeeded: usize,
-    failed: usize,
-    /// The live status line at the bottom of a terminal (hidden elsewhere).
-    bar: Option<indicatif::ProgressBar>,
+    /// The live tree at the bottom of a terminal.
+    live: Option<Live>,
 }
 
 impl View {
-    fn new(json: bool, _root: &Path) -> View {
+    fn new(json: bool, wf: &Workflow) -> View {
+        let terminal = std::io::stderr().is_terminal();
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let started = Instant::now();
         View {
             json,
-            color: std::io::stderr().is_terminal(),
+            color: terminal,
             tails: Default::default(),
-            started: Instant::now(),
+            started,
             ran: 0,
             resumed: 0,
             mocked: 0,
             replayed: Default::default(),
-            running: Vec::new(),
-            succeeded: 0,
-            failed: 0,
-            bar: (!json && std::io::stderr().is_terminal()).then(|| {
-                let bar = indicatif::ProgressBar::new_spinner();
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-                );
-                bar.enable_steady_tick(Duration::from_millis(120));
-                bar
-            }),
+            live: (!json && terminal && !dumb)
+                .then(|| Live::start(TaskTree::new(&wf.root), started, terminal)),
         }
     }
 
-    /// Redraws the status line: the running tasks with their elapsed time, and counts.
-    fn status(&self) {
-        let Some(bar) = &self.bar else { return };
-        let mut running: Vec<String> = self
-            .running
-            .iter()
-            .map(|(t, at)| {
-                let since = at.duration_since(self.started).as_secs_f64();
-                format!("{t} (since {since:.1}s)")
-            })
-            .collect();
-        if running.len() > 4 {
-            let more = running.len() - 4;
-            running.truncate(4);
-            running.push(format!("+{more} more"));
-        }
-        bar.set_message(format!(
-            "{} ok, {} failed | running: {}",
-            self.succeeded,
-            self.failed,
-            if running.is_empty() {
-                "-".to_string()
-            } else {
-                running.join(", ")
-            }
-        ));
-    }
-
-    /// Prints a line above the status line.
+    /// Prints a line above the live tree (or on standard error).
     fn print(&self, line: &str) {
-        match &self.bar {
-            Some(bar) => bar.println(line),
+        match &self.live {
+            Some(live) => live.println(line),
             None => {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "{line}");
@@ -329,10 +355,10 @@ impl View {
         }
     }
 
-    /// Removes the status line (before the summary).
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+    /// Leaves the final tree on the terminal (before the summary).
+    fn finish(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.finish();
         }
     }
 
@@ -363,21 +389,19 @@ impl RunObserver for View {
             return;
         }
         let stamp = self.stamp();
-        match event {
-            RunEvent::Started { task, .. } => self.running.push((task.to_string(), Instant::now())),
-            RunEvent::Succeeded { task, .. }
-            | RunEvent::Failed { task, .. }
-            | RunEvent::Retrying { task, .. } => {
-                self.running.retain(|(t, _)| t != task);
-                match event {
-                    RunEvent::Succeeded { .. } => self.succeeded += 1,
-                    RunEvent::Failed { .. } => self.failed += 1,
-                    _ => {}
-                }
-            }
-            _ => {}
+        if let Some(live) = &self.live {
+            live.apply(event, self.started.elapsed());
         }
-        self.status();
+        // The live tree shows starts and successes; logs, failures and warnings go above it.
+        let in_tree = self.live.is_some()
+            && matches!(
+                event,
+                RunEvent::Started { .. }
+                    | RunEvent::Succeeded { .. }
+                    | RunEvent::Resumed { .. }
+                    | RunEvent::Skipped { .. }
+                    | RunEvent::Mocked { .. }
+            );
         let line = match event {
             RunEvent::Started {
                 task,
@@ -409,7 +433,15 @@ impl RunObserver for View {
                 if tail.len() > 20 {
                     tail.remove(0);
                 }
-                format!("{stamp}   {} {line}", self.paint("2", "│"))
+                match &self.live {
+                    // Lines of tasks running side by side: say whose each is.
+                    Some(live) => format!(
+                        "{stamp} {} {} {line}",
+                        live.short_name(task),
+                        self.paint("2", "│")
+                    ),
+                    None => format!("{stamp}   {} {line}", self.paint("2", "│")),
+                }
             }
             RunEvent::Succeeded { task, .. } if self.replayed.contains(*task) => return,
             RunEvent::Succeeded { task, elapsed, .. } => {
@@ -458,7 +490,9 @@ impl RunObserver for View {
                 format!("{stamp} {} {task}: {message}", self.paint("33", "!"))
             }
         };
-        self.print(&line);
+        if !in_tree {
+            self.print(&line);
+        }
     }
 }
 

@@ -56,6 +56,39 @@ pub struct TaskRow {
     pub finished_at: Option<String>,
 }
 
+/// The process group of a task command that was running (`wf kill` stops what is left of
+/// it when the `wf run` process is gone).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessRow {
+    pub task: String,
+    pub pgid: i64,
+    pub started_at: String,
+}
+
+/// Brings a database written by an older `wf` up to the current schema, one step per
+/// `PRAGMA user_version` (0: the first schema; 1: `task_processes`).
+fn migrate(conn: &Connection) -> Result<(), String> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(err)?;
+    if version < 1 {
+        // 1: the process groups of running task commands.
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE IF NOT EXISTS task_processes (
+                 attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+                 task TEXT NOT NULL,
+                 pgid INTEGER NOT NULL,
+                 started_at TEXT NOT NULL,
+                 PRIMARY KEY (attempt_id, pgid));
+             PRAGMA user_version = 1;
+             COMMIT;",
+        )
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
 /// The database file of a project.
 pub fn history_path(project_root: &Path) -> PathBuf {
     project_root.join(".wf").join("history.db")
@@ -127,6 +160,7 @@ impl History {
              CREATE INDEX IF NOT EXISTS logs_by_attempt ON logs (attempt_id, task);",
         )
         .map_err(err)?;
+        migrate(&conn)?;
         Ok(History { conn })
     }
 
@@ -174,6 +208,87 @@ impl History {
             .execute(
                 "UPDATE attempts SET status = ?1, finished_at = ?2 WHERE id = ?3",
                 params![if success { "success" } else { "error" }, now(), attempt],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// Ends an attempt stopped on purpose (`wf kill`, Ctrl-C): the attempt and its tasks that
+    /// were running or waiting to retry become `killed` with `reason`, and its recorded task
+    /// processes are forgotten. A killed task does not count against its `_retry` on resume
+    /// (unlike one that was running when the run crashed).
+    pub fn kill_attempt(&mut self, attempt: i64, reason: &str) -> Result<(), String> {
+        let tx = self.conn.transaction().map_err(err)?;
+        let t = now();
+        tx.execute(
+            "UPDATE attempts SET status = 'killed', finished_at = ?2 WHERE id = ?1",
+            params![attempt, t],
+        )
+        .map_err(err)?;
+        tx.execute(
+            "UPDATE tasks SET state = 'killed', error = ?2, finished_at = ?3
+             WHERE attempt_id = ?1 AND state IN ('running', 'retry_waiting')",
+            params![attempt, reason, t],
+        )
+        .map_err(err)?;
+        tx.execute(
+            "DELETE FROM task_processes WHERE attempt_id = ?1",
+            params![attempt],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    /// Records that `task` of `attempt` started a command leading process group `pgid`.
+    pub fn record_process(&mut self, attempt: i64, task: &str, pgid: u32) -> Result<(), String> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO task_processes (attempt_id, task, pgid, started_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![attempt, task, pgid, now()],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// Records that the command leading process group `pgid` of `attempt` ended.
+    pub fn remove_process(&mut self, attempt: i64, pgid: u32) -> Result<(), String> {
+        self.conn
+            .execute(
+                "DELETE FROM task_processes WHERE attempt_id = ?1 AND pgid = ?2",
+                params![attempt, pgid],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// The task process groups of `attempt` that were running when last recorded.
+    pub fn processes(&self, attempt: i64) -> Result<Vec<ProcessRow>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT task, pgid, started_at FROM task_processes
+                 WHERE attempt_id = ?1 ORDER BY rowid",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(params![attempt], |r| {
+                Ok(ProcessRow {
+                    task: r.get(0)?,
+                    pgid: r.get(1)?,
+                    started_at: r.get(2)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
+    /// Forgets the recorded task processes of `attempt`.
+    pub fn clear_processes(&mut self, attempt: i64) -> Result<(), String> {
+        self.conn
+            .execute(
+                "DELETE FROM task_processes WHERE attempt_id = ?1",
+                params![attempt],
             )
             .map(|_| ())
             .map_err(err)
@@ -579,5 +694,111 @@ impl RunObserver for HistoryRecorder<'_> {
             RunEvent::Params { .. } | RunEvent::Warning { .. } => Ok(()),
         };
         self.keep(r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_project(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "wf-history-{name}-{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_nanosecond()
+        ));
+        std::fs::create_dir_all(dir.join(".wf")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_database_of_the_first_schema_is_migrated_and_keeps_its_rows() {
+        let dir = temp_project("migrate");
+        {
+            // The schema `wf` wrote before task processes were recorded (user_version 0).
+            let conn = Connection::open(history_path(&dir)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE sessions (id INTEGER PRIMARY KEY, workflow TEXT NOT NULL,
+                   session_time TEXT NOT NULL, created_at TEXT NOT NULL,
+                   UNIQUE (workflow, session_time));
+                 CREATE TABLE attempts (id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL,
+                   status TEXT NOT NULL, file TEXT NOT NULL, pid INTEGER, params TEXT NOT NULL,
+                   started_at TEXT NOT NULL, finished_at TEXT);
+                 CREATE TABLE tasks (attempt_id INTEGER NOT NULL, name TEXT NOT NULL,
+                   state TEXT NOT NULL, retries INTEGER NOT NULL DEFAULT 0, error TEXT,
+                   result TEXT, started_at TEXT, finished_at TEXT,
+                   PRIMARY KEY (attempt_id, name));
+                 CREATE TABLE logs (id INTEGER PRIMARY KEY, attempt_id INTEGER NOT NULL,
+                   task TEXT NOT NULL, at TEXT NOT NULL, line TEXT NOT NULL);
+                 INSERT INTO sessions VALUES (1, 'wf', '2026-01-01T00:00:00+00:00', 'x');
+                 INSERT INTO attempts VALUES (1, 1, 'running', 'wf.dig', 4242, '{}', 'x', NULL);
+                 INSERT INTO tasks (attempt_id, name, state) VALUES (1, '+wf+t', 'running');",
+            )
+            .unwrap();
+        }
+        let mut h = History::open(&dir).unwrap();
+        assert_eq!(h.attempt(1).unwrap().unwrap().pid, Some(4242));
+        h.record_process(1, "+wf+t", 777).unwrap();
+        assert_eq!(h.processes(1).unwrap()[0].pgid, 777);
+        drop(h);
+        // Opening it again is a no-op.
+        let h = History::open(&dir).unwrap();
+        let version: i64 = h
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        assert_eq!(h.processes(1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn task_processes_are_recorded_until_they_end_or_the_attempt_is_killed() {
+        let mut h = History::in_memory().unwrap();
+        let a = h
+            .start_attempt("wf", Path::new("wf.dig"), "s", &Object::default())
+            .unwrap();
+        h.record_process(a, "+wf+a", 100).unwrap();
+        h.record_process(a, "+wf+b", 200).unwrap();
+        h.remove_process(a, 100).unwrap();
+        let rows = h.processes(a).unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.task.as_str(), r.pgid))
+                .collect::<Vec<_>>(),
+            [("+wf+b", 200)]
+        );
+        h.record_task(a, "+wf+a", TaskState::Success, 0, None, None)
+            .unwrap();
+        h.record_task(a, "+wf+b", TaskState::Running, 0, None, None)
+            .unwrap();
+        h.record_task(a, "+wf+c", TaskState::RetryWaiting, 1, Some("boom"), None)
+            .unwrap();
+        h.kill_attempt(a, "killed by SIGTERM").unwrap();
+        assert_eq!(h.attempt(a).unwrap().unwrap().status, "killed");
+        let states: Vec<(String, String, Option<String>)> = h
+            .tasks(a)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.name, t.state, t.error))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("+wf+a".into(), "success".into(), None),
+                (
+                    "+wf+b".into(),
+                    "killed".into(),
+                    Some("killed by SIGTERM".into())
+                ),
+                (
+                    "+wf+c".into(),
+                    "killed".into(),
+                    Some("killed by SIGTERM".into())
+                ),
+            ]
+        );
+        assert!(h.processes(a).unwrap().is_empty());
+        // Stopped on purpose: no interruption counts against `_retry` on resume.
+        assert!(h.interrupted_tasks("wf", "s").unwrap().is_empty());
     }
 }

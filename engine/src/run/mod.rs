@@ -12,6 +12,7 @@ pub mod history;
 pub mod mock;
 pub mod operators;
 pub mod params;
+pub mod processes;
 pub mod retry;
 pub mod secrets;
 

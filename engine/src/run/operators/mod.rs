@@ -271,7 +271,8 @@ fn is_env_name(k: &str) -> bool {
 
 /// Runs `cmd` with stdout and stderr on one pipe (so lines keep the order the process wrote
 /// them in), sending each line to the task log; returns the exit code (-1 when killed by a
-/// signal).
+/// signal). The command leads its own process group, registered in
+/// [`crate::run::processes`] while it runs (so stopping the run can kill all it started).
 pub(crate) fn run_logged(
     mut cmd: std::process::Command,
     ctx: &OperatorContext,
@@ -286,10 +287,10 @@ pub(crate) fn run_logged(
     cmd.stdin(Stdio::null())
         .stdout(Stdio::from(writer))
         .stderr(Stdio::from(writer2));
-    let spawned = cmd.spawn();
+    let spawned = super::processes::spawn(&mut cmd, &ctx.task_name);
     // Our copies of the write ends must be closed, or reading never ends.
     drop(cmd);
-    let mut child =
+    let (mut child, _registered) =
         spawned.map_err(|e| OperatorError::runtime(format!("cannot start the command: {e}")))?;
     for line in BufReader::new(reader).lines().map_while(Result::ok) {
         (ctx.log)(&line);
