@@ -206,9 +206,14 @@ impl Compiler<'_> {
     }
 
     /// Merges an array of objects into one body (digdag's `getNestedOrderedOrGetEmpty`).
-    fn body(&mut self, name: &str, name_span: Span, value: &Value) -> Object {
-        match &value.kind {
-            ValueKind::Object(o) => o.clone(),
+    fn body<'v>(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        value: &'v Value,
+    ) -> std::borrow::Cow<'v, Object> {
+        std::borrow::Cow::Owned(match &value.kind {
+            ValueKind::Object(o) => return std::borrow::Cow::Borrowed(o),
             ValueKind::Array(items) if items.iter().all(|v| v.as_object().is_some()) => {
                 let mut out = Object::default();
                 for item in items {
@@ -241,7 +246,7 @@ impl Compiler<'_> {
                 ));
                 Object::default()
             }
-        }
+        })
     }
 
     /// Compiles one task. `parent_parallel` is the parent group's mode (None for the root).
