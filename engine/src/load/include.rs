@@ -206,7 +206,7 @@ fn include(
             return None;
         }
     };
-    let value = loader.parsed(id).and_then(|p| p.value.clone());
+    let value = loader.take_value(id);
     let has_syntax_errors = loader
         .parsed(id)
         .is_some_and(|p| !p.parse.errors.is_empty());

@@ -140,8 +140,11 @@ pub const MAX_ALIAS_NODES: usize = 100_000;
 pub struct ParsedFile {
     pub id: FileId,
     pub parse: Parse,
-    /// The file's value before `!include` expansion (`None` when it has no document).
+    /// The file's value before `!include` expansion (`None` when it has no document, or
+    /// once [`Loader::load_workflow`] or an include has taken it).
     pub value: Option<Value>,
+    /// Whether `value` was taken (it is converted again from `parse` if needed again).
+    value_taken: bool,
 }
 
 /// Loads files and expands includes, collecting sources and diagnostics.
@@ -226,7 +229,15 @@ impl<'fs> Loader<'fs> {
             &self.sources.get(id).text,
             &mut self.diagnostics,
         );
-        self.parsed.insert(id, ParsedFile { id, parse, value });
+        self.parsed.insert(
+            id,
+            ParsedFile {
+                id,
+                parse,
+                value,
+                value_taken: false,
+            },
+        );
         id
     }
 
@@ -235,11 +246,26 @@ impl<'fs> Loader<'fs> {
     /// in [`Loader::diagnostics`]).
     pub fn load_workflow(&mut self, path: &Path) -> io::Result<(FileId, Option<Value>)> {
         let id = self.read_file(path, None)?;
-        let value = self.parsed.get(&id).and_then(|p| p.value.clone());
+        let value = self.take_value(id);
         let value = self.expect_object(id, value);
         let value =
             value.map(|v| include::expand(self, id, v, &mut vec![include::normalize(path)]));
         Ok((id, value))
+    }
+
+    /// The value of a read file before include expansion. The first use takes it out of the
+    /// cache (most files are expanded once: no copy of a large workflow); a later use converts
+    /// the tree again (its diagnostics were reported the first time).
+    pub(crate) fn take_value(&mut self, id: FileId) -> Option<Value> {
+        let p = self.parsed.get_mut(&id)?;
+        if let Some(v) = p.value.take() {
+            p.value_taken = true;
+            return Some(v);
+        }
+        if !p.value_taken {
+            return None;
+        }
+        convert::convert(&p.parse, id, &self.sources.get(id).text, &mut Vec::new())
     }
 
     /// Checks digdag's "must be a mapping" rule for a loaded file.

@@ -133,13 +133,43 @@ pub struct Scope {
     any: List<AnyNameSource>,
 }
 
-/// Hash indexes over [`Scope::vars`].
+/// Hash indexes over [`Scope::vars`]. Pushing a name that is already defined (the same
+/// store of every `td>` task) updates one entry.
 #[derive(Clone, Default)]
 struct Index {
-    /// Every definition of a name, newest first.
-    by_name: rpds::HashTrieMap<Rc<str>, List<Rc<Variable>>>,
-    /// For a root segment (`td`), the newest variable below it (`td.last_job_id`).
-    by_root: rpds::HashTrieMap<Rc<str>, Rc<Variable>>,
+    /// The newest definition of each name.
+    newest: rpds::HashTrieMap<Name, Rc<Variable>>,
+    /// Definitions with a known value (exports, declared params), newest first: the shapes a
+    /// dotted path is checked against.
+    valued: rpds::HashTrieMap<Name, List<Rc<Variable>>>,
+    /// Names with at least one definition of unknown shape (a store): any field may exist.
+    unknown: rpds::HashTrieSet<Name>,
+    /// For a root segment (`td`), a variable below it (`td.last_job_id`).
+    below: rpds::HashTrieMap<Rc<str>, Rc<Variable>>,
+}
+
+/// A variable used as the key of its name (no separate string).
+#[derive(Clone)]
+struct Name(Rc<Variable>);
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Name {}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state)
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0.name
+    }
 }
 
 impl std::fmt::Debug for Scope {
@@ -178,12 +208,28 @@ impl Scope {
             value,
         });
         if let Some(index) = &mut self.index {
-            let key: Rc<str> = Rc::from(var.name.as_str());
-            let mut defs = index.by_name.get(&*key).cloned().unwrap_or_default();
-            defs.push(var.clone());
-            index.by_name.insert_mut(key, defs);
+            let key = Name(var.clone());
+            match var.value {
+                Some(_) => {
+                    let mut defs = index
+                        .valued
+                        .get(var.name.as_str())
+                        .cloned()
+                        .unwrap_or_default();
+                    defs.push(var.clone());
+                    index.valued.insert_mut(key.clone(), defs);
+                }
+                None => {
+                    if !index.unknown.contains(var.name.as_str()) {
+                        index.unknown.insert_mut(key.clone());
+                    }
+                }
+            }
+            index.newest.insert_mut(key, var.clone());
             if let Some((root, _)) = var.name.split_once('.') {
-                index.by_root.insert_mut(Rc::from(root), var.clone());
+                if !index.below.contains_key(root) {
+                    index.below.insert_mut(Rc::from(root), var.clone());
+                }
             }
         }
         if matches!(var.origin, Origin::Export { .. }) {
@@ -215,29 +261,15 @@ impl Scope {
     /// The most recent definition of exactly `name`.
     pub fn get(&self, name: &str) -> Option<&Variable> {
         match &self.index {
-            Some(index) => index.by_name.get(name)?.iter().next().map(|v| &**v),
+            Some(index) => index.newest.get(name).map(|v| &**v),
             None => self.vars().find(|v| v.name == name),
         }
     }
 
-    /// Every definition of exactly `name`, most recent first.
-    fn definitions<'s>(&'s self, name: &'s str) -> Box<dyn Iterator<Item = &'s Variable> + 's> {
-        match &self.index {
-            Some(index) => Box::new(
-                index
-                    .by_name
-                    .get(name)
-                    .into_iter()
-                    .flat_map(|l| l.iter().map(|v| &**v)),
-            ),
-            None => Box::new(self.vars().filter(move |v| v.name == name)),
-        }
-    }
-
-    /// The newest variable below the root segment `root` (`td.last_job_id` for `td`).
+    /// A variable below the root segment `root` (`td.last_job_id` for `td`).
     fn below(&self, root: &str) -> Option<&Variable> {
         match &self.index {
-            Some(index) => index.by_root.get(root).map(|v| &**v),
+            Some(index) => index.below.get(root).map(|v| &**v),
             None => self.vars().find(|v| {
                 v.name
                     .strip_prefix(root)
@@ -288,8 +320,8 @@ impl Scope {
         }
         // Every shorter prefix at a dot (`a`, `a.b` for `a.b.c`) whose value may hold the rest.
         name.match_indices('.').any(|(at, _)| {
-            let rest = &name[at + 1..];
-            self.definitions(&name[..at]).any(|v| match &v.value {
+            let (prefix, rest) = (&name[..at], &name[at + 1..]);
+            let holds = |value: &Option<Value>| match value {
                 None => true,
                 Some(value) => {
                     let mut cur = Some(value);
@@ -298,7 +330,17 @@ impl Scope {
                     }
                     cur.is_some()
                 }
-            })
+            };
+            match &self.index {
+                Some(index) => {
+                    index.unknown.contains(prefix)
+                        || index
+                            .valued
+                            .get(prefix)
+                            .is_some_and(|defs| defs.iter().any(|v| holds(&v.value)))
+                }
+                None => self.vars().any(|v| v.name == prefix && holds(&v.value)),
+            }
         })
     }
 }

@@ -127,7 +127,8 @@ fn unknown_keys(
         // Extra keys are variables for the query file's templates, so only a key that looks
         // like a misspelled parameter and that no template uses is suspicious.
         let candidates: Vec<&str> = spec.param_names().collect();
-        let file_text = command_file_text(cx, t);
+        // Read only when a key looks misspelled (most tasks have none).
+        let file_text = std::cell::OnceCell::new();
         for e in &t.params {
             let key = e.key.as_str();
             if key.ends_with('>') || candidates.contains(&key) {
@@ -141,6 +142,7 @@ fn unknown_keys(
             };
             let needle = format!("${{{key}");
             let used_in_file = file_text
+                .get_or_init(|| command_file_text(cx, t))
                 .as_deref()
                 .is_none_or(|text| text.contains(&needle) || text.contains(key));
             if used_in_file || referenced_in_task(t, key) {
