@@ -24,7 +24,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    runtime.block_on(through_the_server());
+    // `WF_BENCH_ENGINE_ONLY=1`: only the divan benchmarks of the engine calls.
+    if std::env::var_os("WF_BENCH_ENGINE_ONLY").is_none() {
+        runtime.block_on(through_the_server());
+    }
     drop(runtime);
     divan::main();
 }

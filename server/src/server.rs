@@ -182,14 +182,18 @@ impl Shared {
         })
     }
 
-    /// Records an analysis if it is still current.
-    fn store(&self, path: &Path, rev: u64, analysis: &Arc<DocumentAnalysis>) -> bool {
+    /// Records an analysis if it is still current; returns the one it replaces (`None` when
+    /// the analysis is stale).
+    fn store(
+        &self,
+        path: &Path,
+        rev: u64,
+        analysis: &Arc<DocumentAnalysis>,
+    ) -> Option<Option<(u64, Arc<DocumentAnalysis>)>> {
         let mut st = self.state();
-        let Some(doc) = st.docs.get_mut(path) else {
-            return false;
-        };
+        let doc = st.docs.get_mut(path)?;
         if doc.rev != rev {
-            return false;
+            return None;
         }
         doc.deps = analysis
             .sources
@@ -197,8 +201,7 @@ impl Shared {
             .map(|(_, f)| wf_engine::load::normalize_path(&f.path))
             .filter(|p| p != path)
             .collect();
-        doc.analysis = Some((rev, analysis.clone()));
-        true
+        Some(doc.analysis.replace((rev, analysis.clone())))
     }
 
     /// Starts analyzing `path` unless an analysis of it is running already, which then runs
@@ -260,11 +263,15 @@ impl Shared {
             }
         };
         let _order = self.publish.lock().await;
+        // The replaced analysis is freed off the reply path (a large workflow's takes ms).
+        let mut replaced = None;
         if let Some(a) = &analysis {
-            if !self.store(&snap.path, snap.rev, a) {
-                return;
+            match self.store(&snap.path, snap.rev, a) {
+                Some(old) => replaced = old,
+                None => return,
             }
         }
+        let _free_later = FreeLater(replaced);
         let (uri, version, dependency_changed) = {
             let mut st = self.state();
             match st.docs.get_mut(&snap.path) {
@@ -974,5 +981,16 @@ impl LanguageServer for Backend {
                 full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
             }),
         ))
+    }
+}
+
+/// Drops its value on a blocking thread when it goes out of scope.
+struct FreeLater<T: Send + 'static>(Option<T>);
+
+impl<T: Send + 'static> Drop for FreeLater<T> {
+    fn drop(&mut self) {
+        if let Some(v) = self.0.take() {
+            tokio::task::spawn_blocking(move || drop(v));
+        }
     }
 }
