@@ -1,6 +1,6 @@
 //! [`definition_at`]: where the name or path under the cursor points.
 
-use super::{references_at, DocumentAnalysis, ReferenceKind};
+use super::{references_at, references_in, DocumentAnalysis, ReferenceKind, View};
 use crate::load::{normalize_path, FileSystem, Loader, Value, ValueKind};
 use crate::model::{Task, TaskKind};
 use crate::source::{FileId, Span};
@@ -58,6 +58,11 @@ fn variable_target(
     doc: FileId,
     offset: u32,
 ) -> Option<Target> {
+    // Only a variable read in the document is worth loading the project for.
+    let local = references_in(&View::of_analysis(analysis), None, doc, offset)?;
+    if local.kind == ReferenceKind::Task {
+        return None;
+    }
     let (index, refs) = references_at(fs, analysis, offset)?;
     if refs.kind != ReferenceKind::Variable {
         return None;
