@@ -254,7 +254,9 @@ impl Scope {
             return Lookup::Undefined;
         };
         // `td` exists when it is defined itself or when something below it is (`td.last_job_id`).
-        let root_var = self.get(root).or_else(|| self.below(root));
+        let root_var = self
+            .get(root)
+            .or_else(|| self.below(root));
         let Some(root_var) = root_var else {
             return match self.any.iter().next() {
                 Some(a) => Lookup::Maybe(a),
@@ -364,7 +366,9 @@ pub fn scope_of(wf: &Workflow, target: &Task) -> Option<Scope> {
     let mut out = Vec::new();
     let mut base = Scope::default();
     add_base(&mut base, wf, None);
-    walk(&wf.root, base, &mut out, &|t| contains(t, target));
+    walk(&wf.root, base, &mut out, &|t| {
+        contains(t, target)
+    });
     out.into_iter()
         .find(|(t, _)| std::ptr::eq(*t, target))
         .map(|(_, s)| s)
