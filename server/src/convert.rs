@@ -311,9 +311,10 @@ pub fn document_symbols(
 /// A definition target as a link from what the cursor was on.
 pub fn location_link(analysis: &DocumentAnalysis, target: &Target) -> Option<lsp::LocationLink> {
     let mut files = Files::new(&analysis.sources);
-    let target_range = match target.span {
-        Some(span) => files.range(span),
-        None => lsp::Range::default(),
+    let target_range = match (target.span, &target.text) {
+        (Some(span), Some(text)) => LineMap::new(text).range(span.start, span.end),
+        (Some(span), None) => files.range(span),
+        (None, _) => lsp::Range::default(),
     };
     Some(lsp::LocationLink {
         origin_selection_range: Some(files.range(target.origin)),
@@ -576,6 +577,93 @@ pub fn code_lenses(uri: &lsp::Uri) -> Vec<lsp::CodeLens> {
         .collect()
 }
 
+/// The semantic tokens last sent for each document, so that `semanticTokens/full/delta`
+/// can answer with what changed since then.
+#[derive(Debug, Default)]
+pub struct SemanticTokensCache {
+    next_id: u64,
+    /// By document: the result id and the tokens sent with it.
+    last: HashMap<PathBuf, (String, Vec<lsp::SemanticToken>)>,
+}
+
+impl SemanticTokensCache {
+    /// Records `tokens` as the latest result for `path` and returns them with a new result
+    /// id (`semanticTokens/full`).
+    pub fn full(&mut self, path: &Path, mut tokens: lsp::SemanticTokens) -> lsp::SemanticTokens {
+        tokens.result_id = Some(self.record(path, &tokens.data));
+        tokens
+    }
+
+    /// The reply to `semanticTokens/full/delta`: the edits that turn the result `previous`
+    /// into `tokens` when `previous` is the latest result sent for `path`, else `tokens` in
+    /// full. Either way `tokens` become the latest result, under a new id.
+    pub fn delta(
+        &mut self,
+        path: &Path,
+        previous: &str,
+        tokens: lsp::SemanticTokens,
+    ) -> lsp::SemanticTokensFullDeltaResult {
+        let edits = match self.last.get(path) {
+            Some((id, old)) if id == previous => Some(semantic_token_edits(old, &tokens.data)),
+            _ => None,
+        };
+        let result_id = Some(self.record(path, &tokens.data));
+        match edits {
+            Some(edits) => {
+                lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+                    result_id,
+                    edits,
+                })
+            }
+            None => lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens {
+                result_id,
+                data: tokens.data,
+            }),
+        }
+    }
+
+    /// Forgets a closed document.
+    pub fn forget(&mut self, path: &Path) {
+        self.last.remove(path);
+    }
+
+    fn record(&mut self, path: &Path, data: &[lsp::SemanticToken]) -> String {
+        self.next_id += 1;
+        let id = self.next_id.to_string();
+        self.last
+            .insert(path.to_path_buf(), (id.clone(), data.to_vec()));
+        id
+    }
+}
+
+/// The edits that turn the token list `old` into `new`: none when they are equal, else one
+/// edit replacing what lies between their common prefix and common suffix (whole tokens;
+/// positions count integers, five per token, as the protocol does). Since tokens are encoded
+/// relative to the previous one, an edit in one place of a document changes only the tokens
+/// there (and the line delta of the first one after it), so that one edit is small.
+pub fn semantic_token_edits(
+    old: &[lsp::SemanticToken],
+    new: &[lsp::SemanticToken],
+) -> Vec<lsp::SemanticTokensEdit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let deleted = old.len() - prefix - suffix;
+    let inserted = &new[prefix..new.len() - suffix];
+    if deleted == 0 && inserted.is_empty() {
+        return Vec::new();
+    }
+    vec![lsp::SemanticTokensEdit {
+        start: (prefix * 5) as u32,
+        delete_count: (deleted * 5) as u32,
+        data: (!inserted.is_empty()).then(|| inserted.to_vec()),
+    }]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,5 +727,95 @@ mod tests {
         assert_eq!(uri_of(Path::new("/p/a b/wf.dig")), Some(uri));
         let untitled: lsp::Uri = "untitled:Untitled-1".parse().unwrap();
         assert_eq!(path_of(&untitled), None);
+    }
+
+    #[test]
+    fn semantic_token_edits_turn_old_into_new() {
+        let tok = |n: u32| lsp::SemanticToken {
+            delta_line: n,
+            delta_start: n % 3,
+            length: 1 + n % 5,
+            token_type: n % 7,
+            token_modifiers_bitset: 0,
+        };
+        let apply = |old: &[lsp::SemanticToken], edits: &[lsp::SemanticTokensEdit]| {
+            let mut out = old.to_vec();
+            for e in edits.iter().rev() {
+                let (start, count) = (e.start as usize / 5, e.delete_count as usize / 5);
+                out.splice(start..start + count, e.data.clone().unwrap_or_default());
+            }
+            out
+        };
+        let base: Vec<lsp::SemanticToken> = (0..8).map(tok).collect();
+        assert!(semantic_token_edits(&base, &base).is_empty());
+        // Every way of replacing a slice of `base` by other tokens.
+        for start in 0..=base.len() {
+            for end in start..=base.len() {
+                for inserted in 0..3u32 {
+                    let mut new = base[..start].to_vec();
+                    new.extend((0..inserted).map(|i| tok(100 + i)));
+                    new.extend_from_slice(&base[end..]);
+                    let edits = semantic_token_edits(&base, &new);
+                    assert_eq!(apply(&base, &edits), new);
+                    let changed = (end - start) as u32 + inserted;
+                    assert_eq!(edits.len(), usize::from(changed > 0));
+                    for e in &edits {
+                        // Integers, five per token; never more than what changed.
+                        assert_eq!(e.start % 5, 0);
+                        assert!(e.delete_count <= (end - start) as u32 * 5);
+                        assert!(e.data.as_ref().map_or(0, Vec::len) <= inserted as usize);
+                    }
+                }
+            }
+        }
+        // Everything replaced, and from or to nothing.
+        let other: Vec<lsp::SemanticToken> = (50..53).map(tok).collect();
+        assert_eq!(apply(&base, &semantic_token_edits(&base, &other)), other);
+        assert_eq!(apply(&[], &semantic_token_edits(&[], &other)), other);
+        assert!(apply(&base, &semantic_token_edits(&base, &[])).is_empty());
+    }
+
+    #[test]
+    fn semantic_tokens_cache_answers_deltas_for_the_latest_result_only() {
+        let tok = |line: u32| lsp::SemanticToken {
+            delta_line: line,
+            length: 3,
+            ..Default::default()
+        };
+        let tokens = |data: Vec<lsp::SemanticToken>| lsp::SemanticTokens {
+            result_id: None,
+            data,
+        };
+        let mut cache = SemanticTokensCache::default();
+        let a = Path::new("/p/a.dig");
+        let first = cache.full(a, tokens(vec![tok(0), tok(1)]));
+        let id = first.result_id.clone().unwrap();
+        let reply = cache.delta(a, &id, tokens(vec![tok(0), tok(2)]));
+        let lsp::SemanticTokensFullDeltaResult::TokensDelta(delta) = reply else {
+            panic!("expected a delta: {reply:?}");
+        };
+        assert_eq!(
+            delta.edits,
+            [lsp::SemanticTokensEdit {
+                start: 5,
+                delete_count: 5,
+                data: Some(vec![tok(2)])
+            }]
+        );
+        assert_ne!(delta.result_id.as_ref(), Some(&id));
+        // The first id is superseded; another document's id does not apply either.
+        for (path, previous) in [(a, id.as_str()), (Path::new("/p/b.dig"), "2")] {
+            let reply = cache.delta(path, previous, tokens(vec![tok(0)]));
+            assert!(
+                matches!(reply, lsp::SemanticTokensFullDeltaResult::Tokens(ref t) if t.data == [tok(0)]),
+                "{reply:?}"
+            );
+        }
+        cache.forget(a);
+        let reply = cache.delta(a, "4", tokens(vec![]));
+        assert!(matches!(
+            reply,
+            lsp::SemanticTokensFullDeltaResult::Tokens(_)
+        ));
     }
 }

@@ -58,6 +58,8 @@ struct Shared {
     target: Mutex<Option<wf_engine::schema::Target>>,
     /// The workspace folders (for workspace symbols).
     roots: Mutex<Vec<PathBuf>>,
+    /// The semantic tokens last sent for each document (for deltas).
+    semantic_tokens: Mutex<convert::SemanticTokensCache>,
 }
 
 #[derive(Default)]
@@ -388,6 +390,7 @@ impl Backend {
                 now: Mutex::new(None),
                 target: Mutex::new(None),
                 roots: Mutex::new(Vec::new()),
+                semantic_tokens: Mutex::new(convert::SemanticTokensCache::default()),
             }),
         }
     }
@@ -455,7 +458,7 @@ impl Backend {
             semantic_tokens_provider: Some(
                 SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
                     legend: convert::semantic_tokens_legend(),
-                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
                     range: None,
                     work_done_progress_options: Default::default(),
                 }),
@@ -614,6 +617,9 @@ impl LanguageServer for Backend {
         let Some(path) = convert::path_of(&params.text_document.uri) else {
             return;
         };
+        if let Ok(mut cache) = self.shared.semantic_tokens.lock() {
+            cache.forget(&path);
+        }
         let todo = {
             let mut st = self.shared.state();
             st.fs.remove(&path);
@@ -855,14 +861,42 @@ impl LanguageServer for Backend {
         let Some(path) = convert::path_of(&params.text_document.uri) else {
             return Ok(None);
         };
-        let Some((analysis, _)) = self.shared.analysis(path).await? else {
+        let Some((analysis, _)) = self.shared.analysis(path.clone()).await? else {
             return Ok(None);
         };
+        let shared = self.shared.clone();
         blocking(move || {
             let tokens = ide::semantic_tokens(&analysis);
-            Some(SemanticTokensResult::Tokens(convert::semantic_tokens(
-                &analysis, &tokens,
-            )))
+            let tokens = convert::semantic_tokens(&analysis, &tokens);
+            let mut cache = shared
+                .semantic_tokens
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            Some(SemanticTokensResult::Tokens(cache.full(&path, tokens)))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some((analysis, _)) = self.shared.analysis(path.clone()).await? else {
+            return Ok(None);
+        };
+        let shared = self.shared.clone();
+        let previous = params.previous_result_id;
+        blocking(move || {
+            let tokens = ide::semantic_tokens(&analysis);
+            let tokens = convert::semantic_tokens(&analysis, &tokens);
+            let mut cache = shared
+                .semantic_tokens
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            Some(cache.delta(&path, &previous, tokens))
         })
         .await
     }

@@ -433,3 +433,175 @@ async fn the_target_initialization_option_selects_the_lint_profile() {
     assert!(!codes(&local).contains(&"P001".to_string()), "{local}");
     c.shutdown().await;
 }
+
+/// Opens `path` of the fixture `testdata/ide/<name>` with the cursor at `marker`.
+async fn open_testdata(name: &str, path: &str, marker: &str) -> (TestClient, Fixture) {
+    let fixture = Fixture::from_testdata(name).with_cursor(path, marker);
+    let mut c = TestClient::start(fixture.disk()).await;
+    c.open(path, fixture.text(path)).await;
+    (c, fixture)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digdagignored_workflows_are_not_workspace_symbols() {
+    let (mut c, _) = open_testdata("digdagignore", "/digdagignore/main.dig", "target").await;
+    let all = c.request("workspace/symbol", json!({ "query": "" })).await;
+    let shown: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["name"].as_str().unwrap(), s["location"]["uri"]))
+        .collect();
+    // test_main.dig and scratch/ are in .digdagignore.
+    insta::assert_snapshot!(shown.join("\n"), @r#"
+    main "file:///digdagignore/main.dig"
+    lib/load "file:///digdagignore/lib/load.dig"
+    +load "file:///digdagignore/main.dig"
+    +load "file:///digdagignore/lib/load.dig"
+    "#);
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn references_from_a_called_workflow_reach_its_caller_above() {
+    let (mut c, fixture) = open_testdata("callers", "/callers/sub/child.dig", "table}").await;
+    let refs = c
+        .at_cursor(
+            "textDocument/references",
+            &fixture,
+            json!({ "context": { "includeDeclaration": true } }),
+        )
+        .await;
+    insta::assert_json_snapshot!(refs);
+    let edit = c
+        .at_cursor(
+            "textDocument/rename",
+            &fixture,
+            json!({ "newName": "target_table" }),
+        )
+        .await;
+    let mut files: Vec<&String> = edit["changes"].as_object().unwrap().keys().collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "file:///callers/main.dig",
+            "file:///callers/sub/child.dig",
+            "file:///callers/sub/deeper/leaf.dig"
+        ]
+    );
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wf_toml_params_definition_references_and_rename() {
+    let (mut c, fixture) = open_testdata("params", "/params/sub/report.dig", "outdir}").await;
+    let definition = c.definition_at_cursor(&fixture).await;
+    insta::assert_json_snapshot!(definition);
+    let refs = c
+        .at_cursor(
+            "textDocument/references",
+            &fixture,
+            json!({ "context": { "includeDeclaration": true } }),
+        )
+        .await;
+    let shown: Vec<String> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| format!("{} {}", l["uri"], l["range"]["start"]))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"), @r#"
+    "file:///params/wf.toml" {"character":0,"line":2}
+    "file:///params/main.dig" {"character":18,"line":1}
+    "file:///params/sub/report.dig" {"character":22,"line":1}
+    "#);
+    let edit = c
+        .at_cursor(
+            "textDocument/rename",
+            &fixture,
+            json!({ "newName": "output_dir" }),
+        )
+        .await;
+    insta::assert_json_snapshot!(edit);
+    c.shutdown().await;
+}
+
+/// The token data of a `semanticTokens/full` reply or of `data` after applying a delta's
+/// edits to `previous`.
+fn apply_token_edits(previous: &[Value], delta: &Value) -> Vec<Value> {
+    let mut data = previous.to_vec();
+    let mut edits: Vec<&Value> = delta["edits"].as_array().unwrap().iter().collect();
+    // Edits apply to the previous data: from the last one back.
+    edits.sort_by_key(|e| std::cmp::Reverse(e["start"].as_u64().unwrap()));
+    for e in edits {
+        let start = e["start"].as_u64().unwrap() as usize;
+        let count = e["deleteCount"].as_u64().unwrap() as usize;
+        let insert = e["data"].as_array().cloned().unwrap_or_default();
+        data.splice(start..start + count, insert);
+    }
+    data
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn semantic_token_deltas() {
+    let text = "\
+_export:
+  target: t
++load:
+  td>: q.sql
+  database: ${target}
++notify:
+  echo>: ${session_date}
+";
+    let (mut c, init) = TestClient::start_with(Fixture::parse("").disk(), json!({})).await;
+    assert_eq!(
+        init["capabilities"]["semanticTokensProvider"]["full"],
+        json!({ "delta": true })
+    );
+    c.open("/p/wf.dig", text).await;
+    let doc = json!({ "textDocument": { "uri": uri("/p/wf.dig") } });
+    let first = c
+        .request("textDocument/semanticTokens/full", doc.clone())
+        .await;
+    let first_id = first["resultId"].as_str().unwrap().to_string();
+    // Unchanged text: no edits, a new result id.
+    let same = c
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({ "textDocument": { "uri": uri("/p/wf.dig") }, "previousResultId": first_id }),
+        )
+        .await;
+    assert_eq!(same["edits"], json!([]));
+    let same_id = same["resultId"].as_str().unwrap().to_string();
+    assert_ne!(same_id, first_id);
+    // A task inserted in the middle: one edit, covering only the new tokens and the first
+    // token after them.
+    let edited = text.replace(
+        "+notify:",
+        "+check:\n  _retry: 2\n  echo>: ${target}\n+notify:",
+    );
+    c.change("/p/wf.dig", 2, &edited).await;
+    let delta = c
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({ "textDocument": { "uri": uri("/p/wf.dig") }, "previousResultId": same_id }),
+        )
+        .await;
+    insta::assert_json_snapshot!(delta);
+    let full = c.request("textDocument/semanticTokens/full", doc).await;
+    assert_eq!(
+        apply_token_edits(first["data"].as_array().unwrap(), &delta),
+        *full["data"].as_array().unwrap()
+    );
+    // An unknown (or superseded) previous result: the tokens in full.
+    let stale = c
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({ "textDocument": { "uri": uri("/p/wf.dig") }, "previousResultId": same_id }),
+        )
+        .await;
+    assert_eq!(stale["data"], full["data"]);
+    assert!(stale.get("edits").is_none(), "{stale}");
+    c.shutdown().await;
+}

@@ -1,21 +1,25 @@
 //! [`definition_at`]: where the name or path under the cursor points.
 
-use super::DocumentAnalysis;
+use super::{references_at, references_in, DocumentAnalysis, ReferenceKind, View};
 use crate::load::{normalize_path, FileSystem, Loader, Value, ValueKind};
 use crate::model::{Task, TaskKind};
 use crate::source::{FileId, Span};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where a definition is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     /// The file.
     pub path: PathBuf,
-    /// The place in the file, a span into [`DocumentAnalysis::sources`]; `None` for the file
-    /// as a whole (its start).
+    /// The place in the file, a span into [`DocumentAnalysis::sources`] (or into
+    /// [`Target::text`] when that is set); `None` for the file as a whole (its start).
     pub span: Option<Span>,
     /// What the cursor was on (a span in the document).
     pub origin: Span,
+    /// The text of the target file when it is not among the analysis's sources (a variable
+    /// defined in another file of the project): `span`'s offsets index it.
+    pub text: Option<Arc<str>>,
 }
 
 /// The definition of what is at byte `offset` of the analyzed document:
@@ -23,7 +27,10 @@ pub struct Target {
 /// - a name in `_after: [+a]` -> the sibling task's key;
 /// - the workflow of `call>: x.dig` -> that file (relative to the project root, `.dig`
 ///   appended when missing);
-/// - the path of `!include : path` -> that file (relative to the document's directory).
+/// - the path of `!include : path` -> that file (relative to the document's directory);
+/// - a variable read in `${...}` -> the `_export` key or `wf.toml` `[params]` key it reads,
+///   as [`references_at`] resolves it across the project (a called workflow's read of its
+///   caller's variable goes to the caller).
 ///
 /// Files are reported only when `fs` can read them. `None` when there is nothing to go to.
 pub fn definition_at(
@@ -38,7 +45,44 @@ pub fn definition_at(
             return Some(t);
         }
     }
-    include_target(analysis, fs, doc, offset).or_else(|| call_target(analysis, fs, &contains))
+    include_target(analysis, fs, doc, offset)
+        .or_else(|| call_target(analysis, fs, &contains))
+        .or_else(|| variable_target(analysis, fs, doc, offset))
+}
+
+/// The definition of the variable read at `offset`: the defining key, unless the cursor is on
+/// it already.
+fn variable_target(
+    analysis: &DocumentAnalysis,
+    fs: &dyn FileSystem,
+    doc: FileId,
+    offset: u32,
+) -> Option<Target> {
+    // Only a variable read in the document is worth loading the project for.
+    let local = references_in(&View::of_analysis(analysis), None, doc, offset)?;
+    if local.kind == ReferenceKind::Task {
+        return None;
+    }
+    let (index, refs) = references_at(fs, analysis, offset)?;
+    if refs.kind != ReferenceKind::Variable {
+        return None;
+    }
+    let in_index = index.sources.find(&analysis.path)?;
+    let at = |s: Span| s.file == in_index && s.start <= offset && offset <= s.end;
+    let origin = refs
+        .occurrences
+        .iter()
+        .find(|o| !o.definition && at(o.span))?
+        .span;
+    let def = refs.occurrences.iter().find(|o| o.definition)?.span;
+    let file = index.sources.get(def.file);
+    Some(Target {
+        path: file.path.clone(),
+        span: Some(def),
+        // The index read the document through `fs` like the analysis did: same offsets.
+        origin: Span::new(doc, origin.start, origin.end),
+        text: Some(file.text.clone()),
+    })
 }
 
 /// `_after` names, searched in `task` and below.
@@ -56,6 +100,7 @@ fn task_target(
                     path: file.path.clone(),
                     span: Some(sibling.name_span),
                     origin: *span,
+                    text: None,
                 });
             }
         }
@@ -106,6 +151,7 @@ fn call_target(
         path,
         span: None,
         origin: cmd.span,
+        text: None,
     })
 }
 
@@ -138,6 +184,7 @@ fn include_target(
         path,
         span: None,
         origin: Span::new(doc, origin.start, origin.end),
+        text: None,
     })
 }
 

@@ -2,10 +2,11 @@
 //!
 //! - A task name (`+load`) is defined by its key and referenced by the `_after` lists of its
 //!   siblings. A file included in several places defines the task in each of them.
-//! - A variable is defined by an `_export` key and read by the `${...}` templates of the tasks
-//!   that see that definition (the scope analysis decides which definition a `${name}` reads;
-//!   a nearer `_export` of the same name shadows it). A workflow that a `call>` task runs also
-//!   sees the caller's variables, so its otherwise undefined reads count too.
+//! - A variable is defined by an `_export` key, or by a key of the project's `wf.toml`
+//!   `[params]`, and read by the `${...}` templates of the tasks that see that definition (the
+//!   scope analysis decides which definition a `${name}` reads; a nearer `_export` of the same
+//!   name shadows it). A workflow that a `call>` task runs also sees the caller's variables, so
+//!   its otherwise undefined reads count too.
 //!
 //! Built-in variables have references but cannot be renamed.
 
@@ -13,7 +14,7 @@ use super::project::{for_each_task, name_within, template_pieces, TemplatePart, 
 use super::{DocumentAnalysis, ProjectIndex, View};
 use crate::load::{normalize_path, FileSystem, ValueKind};
 use crate::model::{names, Task, TaskKind};
-use crate::scope::{task_scopes, Origin};
+use crate::scope::{task_scopes_with, Origin};
 use crate::source::{FileId, Span};
 use std::collections::HashSet;
 use std::path::Path;
@@ -23,7 +24,7 @@ use std::path::Path;
 pub enum ReferenceKind {
     /// A task name.
     Task,
-    /// A variable defined by `_export`.
+    /// A variable defined by `_export` or declared in `wf.toml` `[params]`.
     Variable,
     /// A variable without a definition in the files (a built-in, a loop variable, a value an
     /// operator stores): it has references but no definition to rename.
@@ -39,7 +40,8 @@ pub struct Occurrence {
     pub definition: bool,
 }
 
-/// Every occurrence of the name under a cursor, definitions first, then in file order.
+/// Every occurrence of the name under a cursor, definitions first, then by file path and
+/// position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct References {
     /// The name (`+load`, `target_table`).
@@ -82,8 +84,9 @@ struct Use {
 }
 
 /// Every variable read in the view's workflows, with its definition. `root` (the project
-/// directory) resolves `call>` targets, so that reads in a called workflow count as reads of
-/// the caller's definitions.
+/// directory) resolves `call>` targets (relative to the calling workflow's directory, like
+/// digdag's `_workdir`, else to the root), so that reads in a called workflow count as reads
+/// of the caller's definitions.
 fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
     let mut uses: Vec<Use> = Vec::new();
     let mut seen: HashSet<(Span, Option<Span>)> = HashSet::new();
@@ -91,7 +94,13 @@ fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
     let mut unresolved: Vec<(FileId, Use)> = Vec::new();
     let mut calls: Vec<(std::path::PathBuf, Vec<(String, Span)>)> = Vec::new();
     for wf in &view.workflows {
-        for (task, scope) in task_scopes(wf) {
+        let dir = view
+            .sources
+            .get(wf.file)
+            .path
+            .parent()
+            .map(Path::to_path_buf);
+        for (task, scope) in task_scopes_with(wf, view.params) {
             let mut parts = Vec::new();
             for e in &task.params {
                 template_pieces(view, &e.value, &mut parts);
@@ -140,7 +149,12 @@ fn variable_uses(view: &View<'_>, root: Option<&Path>) -> Vec<Use> {
                                 _ => None,
                             })
                             .collect();
-                        calls.push((normalize_path(&root.join(file)), exported));
+                        let from_dir = dir.as_ref().map(|d| normalize_path(&d.join(&file)));
+                        let target = match from_dir {
+                            Some(p) if view.sources.find(&p).is_some() => p,
+                            _ => normalize_path(&root.join(&file)),
+                        };
+                        calls.push((target, exported));
                     }
                 }
             }
@@ -234,6 +248,19 @@ fn target_at(view: &View<'_>, uses: &[Use], file: FileId, offset: u32) -> Option
     if found.is_some() {
         return found;
     }
+    // A parameter declared in `wf.toml`.
+    if let Some(ValueKind::Object(o)) = view.params.map(|v| &v.kind) {
+        if let Some(e) = o
+            .entries
+            .iter()
+            .find(|e| contains(e.key_span, file, offset))
+        {
+            return Some(Target::Variable {
+                name: e.key.clone(),
+                def: Some(e.key_span),
+            });
+        }
+    }
     // A read linked to a caller's definition (through `call>`) is also listed unresolved.
     let at = |u: &&Use| contains(u.piece.span, file, offset);
     uses.iter()
@@ -303,7 +330,17 @@ fn collect(view: &View<'_>, uses: &[Use], target: &Target) -> References {
             (name.clone(), kind)
         }
     };
-    occ.sort_by_key(|o| (!o.definition, o.span.file, o.span.start));
+    // By file path, so that the order does not depend on which document was opened.
+    occ.sort_by(|a, b| {
+        let key = |o: &Occurrence| {
+            (
+                !o.definition,
+                &view.sources.get(o.span.file).path,
+                o.span.start,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     References {
         name,
         kind,
@@ -387,13 +424,13 @@ fn not_renameable(name: &str) -> RenameError {
     let what = if crate::schema::builtin_variable(name).is_some() {
         "a built-in variable"
     } else {
-        "not defined by an `_export` in the project (a loop variable, a value an operator stores, or undefined)"
+        "not defined by an `_export` in the project or in its `wf.toml` `[params]` (a loop variable, a value an operator stores, or undefined)"
     };
     RenameError(format!("`{name}` cannot be renamed: it is {what}"))
 }
 
-/// Renames the task name or `_export` variable at `offset` to `new_name` everywhere in the
-/// document's project. A task's new name may be written with or without its `+`. Returns the
+/// Renames the task name or variable (`_export`ed, or declared in `wf.toml`) at `offset` to
+/// `new_name` everywhere in the document's project. A task's new name may be written with or without its `+`. Returns the
 /// index (whose sources the spans index) and the edits.
 pub fn rename_at(
     fs: &dyn FileSystem,
@@ -505,24 +542,25 @@ fn read_by_operators(
         )));
     }
     for (_, wf) in &index.workflows {
-        for (task, scope) in task_scopes(wf) {
+        for (task, scope) in task_scopes_with(wf, index.params.as_ref()) {
             let Some(op) = task.operator() else { continue };
-            let sees = scope.get(old).is_some_and(|v| match &v.origin {
-                Origin::Export { span, .. } => {
-                    span.file == def.file && span.start <= def.start && def.end <= span.end
-                }
-                _ => false,
+            let seen = scope.get(old).and_then(|v| match &v.origin {
+                Origin::Export { span, .. } => Some((*span, "the exported variables")),
+                Origin::Declared { span } => Some((*span, "the parameters `wf.toml` declares")),
+                _ => None,
             });
-            if !sees {
+            let Some((_, source)) = seen.filter(|(span, _)| {
+                span.file == def.file && span.start <= def.start && def.end <= span.end
+            }) else {
                 continue;
-            }
+            };
             let Some(spec) = crate::schema::operator(op) else {
                 continue;
             };
             for name in [old, new] {
                 if spec.param(name).is_some() || spec.nested.contains(&name) {
                     return Err(RenameError(format!(
-                        "`{name}` is also a parameter of `{op}>` (task {} reads it from the exported variables); renaming would change what that task does",
+                        "`{name}` is also a parameter of `{op}>` (task {} reads it from {source}); renaming would change what that task does",
                         task.full_name
                     )));
                 }

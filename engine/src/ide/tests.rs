@@ -819,3 +819,348 @@ fn exports_from_an_included_params_file() {
     /p/wf.dig:4:12 table
     ");
 }
+
+/// The files of the fixture `testdata/ide/<name>` in memory, under `/<name>`.
+fn fixture_files(name: &str) -> Vec<(String, String)> {
+    fn walk(dir: &Path, rel: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("fixture directory")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            let rel = rel.join(p.file_name().unwrap());
+            if p.is_dir() {
+                walk(&p, &rel, out);
+            } else {
+                let text = std::fs::read_to_string(&p).expect("fixture file");
+                out.push((rel.display().to_string(), text));
+            }
+        }
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/ide")
+        .join(name);
+    let mut out = Vec::new();
+    walk(&dir, &Path::new("/").join(name), &mut out);
+    out
+}
+
+/// An overlay over the fixture `testdata/ide/<name>` (plus `more` files), without the files
+/// `except` names.
+fn fixture_fs(name: &str, more: &[(&str, &str)], except: &[&str]) -> OverlayFileSystem {
+    let files = fixture_files(name);
+    let mut disk: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|(p, _)| !except.contains(&p.as_str()))
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    disk.extend_from_slice(more);
+    overlay(&disk, &[])
+}
+
+/// References at the first `marker` of the file `doc` of `fs` (the cursor at its start).
+fn refs_in(fs: &OverlayFileSystem, doc: &str, marker: &str) -> String {
+    let text = String::from_utf8(fs.read(Path::new(doc)).unwrap()).unwrap();
+    let offset = text.find(marker).expect("marker in the document") as u32;
+    let a = analyze_document(fs, Path::new(doc));
+    match references_at(fs, &a, offset) {
+        Some((index, r)) => format!(
+            "{} {:?} (project {})\n{}",
+            r.name,
+            r.kind,
+            index.root.display(),
+            render_occurrences(&index.sources, &r.occurrences)
+        ),
+        None => "none".to_string(),
+    }
+}
+
+#[test]
+fn digdagignored_files_are_not_part_of_the_project() {
+    let fs = fixture_fs("digdagignore", &[], &[]);
+    let root = Path::new("/digdagignore");
+    assert_eq!(
+        project_workflow_files(&fs, root),
+        [root.join("main.dig")],
+        "test_main.dig is ignored"
+    );
+    let index = ProjectIndex::load(&fs, root, &[]);
+    let names: Vec<String> = workspace_symbols(&index, "")
+        .iter()
+        .map(|s| format!("{} {:?}", s.name, s.kind))
+        .collect();
+    insta::assert_snapshot!(names.join("\n"), @r#"
+    main Workflow
+    lib/load Workflow
+    +load Operator("call")
+    +load Operator("echo")
+    "#);
+    // From the called workflow: `target` is main.dig's; `mode` only the ignored test_main.dig
+    // exports, so nothing in the project defines it.
+    insta::assert_snapshot!(refs_in(&fs, "/digdagignore/lib/load.dig", "target}"), @r"
+    target Variable (project /digdagignore)
+    /digdagignore/main.dig:2:3 target (def)
+    /digdagignore/lib/load.dig:2:20 target
+    ");
+    insta::assert_snapshot!(refs_in(&fs, "/digdagignore/lib/load.dig", "mode}"), @r"
+    mode OtherVariable (project /digdagignore)
+    /digdagignore/lib/load.dig:2:30 mode
+    ");
+    // Without the ignore file, test_main.dig is a workflow of the project and defines `mode`.
+    let fs = fixture_fs("digdagignore", &[], &["/digdagignore/.digdagignore"]);
+    insta::assert_snapshot!(refs_in(&fs, "/digdagignore/lib/load.dig", "mode}"), @r"
+    mode Variable (project /digdagignore)
+    /digdagignore/test_main.dig:3:3 mode (def)
+    /digdagignore/lib/load.dig:2:30 mode
+    ");
+}
+
+#[test]
+fn digdagignore_patterns_follow_gitignore() {
+    let ignore = "# comment\n/top.dig\n*.tmp.dig\nbuild/\n!keep.tmp.dig\n";
+    let files: Vec<(String, String)> = [
+        "top.dig",
+        "a.tmp.dig",
+        "keep.tmp.dig",
+        "ok.dig",
+        "build/x.dig",
+        "sub/top.dig",
+    ]
+    .iter()
+    .map(|f| (format!("/p/{f}"), "+a:\n  echo>: a\n".to_string()))
+    .collect();
+    let mut disk: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    disk.push(("/p/.digdagignore", ignore));
+    let fs = overlay(&disk, &[]);
+    let listed = |dir: &str| -> Vec<String> {
+        project_workflow_files(&fs, Path::new(dir))
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect()
+    };
+    // `/top.dig` is anchored at the root; a negated pattern brings a file back.
+    assert_eq!(listed("/p"), ["/p/keep.tmp.dig", "/p/ok.dig"]);
+    // A subdirectory's own listing knows nothing of the parent's ignore file.
+    assert_eq!(listed("/p/sub"), ["/p/sub/top.dig"]);
+    // `call>` targets in an ignored directory are not followed.
+    let fs2 = overlay(
+        &[
+            ("/p/.digdagignore", "build/\n"),
+            (
+                "/p/main.dig",
+                "+a:\n  call>: build/x.dig\n+b:\n  call>: sub/y\n",
+            ),
+            ("/p/build/x.dig", "+x:\n  echo>: x\n"),
+            ("/p/sub/y.dig", "+y:\n  echo>: y\n"),
+        ],
+        &[],
+    );
+    let index = ProjectIndex::load(&fs2, Path::new("/p"), &[]);
+    let loaded: Vec<String> = index
+        .workflows
+        .iter()
+        .map(|(p, w)| format!("{} {}", p.display(), w.name))
+        .collect();
+    assert_eq!(loaded, ["/p/main.dig main", "/p/sub/y.dig sub/y"]);
+}
+
+#[test]
+fn callers_in_a_parent_directory_are_found() {
+    let fs = fixture_fs("callers", &[], &[]);
+    // From a workflow in `sub/`: its read of `table` is main.dig's export (main.dig calls it).
+    insta::assert_snapshot!(refs_in(&fs, "/callers/sub/child.dig", "table}"), @r"
+    table Variable (project /callers)
+    /callers/main.dig:2:3 table (def)
+    /callers/main.dig:4:22 table
+    /callers/sub/child.dig:2:20 table
+    /callers/sub/deeper/leaf.dig:2:21 table
+    ");
+    // Two levels down, and the same from the definition.
+    assert_eq!(
+        refs_in(&fs, "/callers/sub/deeper/leaf.dig", "table}"),
+        refs_in(&fs, "/callers/sub/child.dig", "table}")
+    );
+    assert_eq!(
+        refs_in(&fs, "/callers/main.dig", "table:"),
+        refs_in(&fs, "/callers/sub/child.dig", "table}")
+    );
+    // Rename from the called workflow edits the caller too.
+    let doc = "/callers/sub/child.dig";
+    let text = String::from_utf8(fs.read(Path::new(doc)).unwrap()).unwrap();
+    let offset = text.find("table}").unwrap() as u32;
+    let a = analyze_document(&fs, Path::new(doc));
+    let (span, name) = prepare_rename_at(&fs, &a, offset).unwrap().unwrap();
+    assert_eq!((&text[span.range()], name.as_str()), ("table", "table"));
+    let (index, edits) = rename_at(&fs, &a, offset, "tbl").unwrap();
+    let edited: Vec<String> = edits
+        .iter()
+        .map(|(s, new)| {
+            let f = index.sources.get(s.file);
+            format!("{}:{} {new}", f.path.display(), f.line_char_col(s.start).0)
+        })
+        .collect();
+    assert_eq!(
+        edited,
+        [
+            "/callers/main.dig:2 tbl",
+            "/callers/main.dig:4 tbl",
+            "/callers/sub/child.dig:2 tbl",
+            "/callers/sub/deeper/leaf.dig:2 tbl"
+        ]
+    );
+    // The workflows of `sub/` stay in the project: sibling.dig calls child.dig too, and the
+    // called workflows are named from the root as digdag names them.
+    let index = ProjectIndex::of_document(&fs, &a);
+    let loaded: Vec<String> = index
+        .workflows
+        .iter()
+        .map(|(_, w)| w.name.clone())
+        .collect();
+    assert_eq!(
+        loaded,
+        ["main", "sub/child", "sub/sibling", "sub/deeper/leaf"]
+    );
+}
+
+#[test]
+fn the_search_for_callers_stops_at_project_markers() {
+    // `sub/wf.toml` makes `sub/` a project of its own: main.dig above is not searched.
+    let fs = fixture_fs("callers", &[("/callers/sub/wf.toml", "")], &[]);
+    insta::assert_snapshot!(refs_in(&fs, "/callers/sub/child.dig", "table}"), @r"
+    table OtherVariable (project /callers/sub)
+    /callers/sub/child.dig:2:20 table
+    /callers/sub/deeper/leaf.dig:2:21 table
+    ");
+    // `.digdag` (digdag's state directory) marks `/callers`: a caller above it is not used.
+    let fs = fixture_fs(
+        "callers",
+        &[
+            ("/callers/.digdag/status", ""),
+            (
+                "/outer.dig",
+                "_export:\n  table: outer\n+c:\n  call>: callers/sub/child.dig\n",
+            ),
+        ],
+        &[],
+    );
+    insta::assert_snapshot!(refs_in(&fs, "/callers/sub/child.dig", "table}"), @r"
+    table Variable (project /callers)
+    /callers/main.dig:2:3 table (def)
+    /callers/main.dig:4:22 table
+    /callers/sub/child.dig:2:20 table
+    /callers/sub/deeper/leaf.dig:2:21 table
+    ");
+    // Without the marker, the highest directory that calls the workflow is the root.
+    let fs = fixture_fs(
+        "callers",
+        &[(
+            "/outer.dig",
+            "_export:\n  table: outer\n+c:\n  call>: callers/sub/child.dig\n",
+        )],
+        &[],
+    );
+    let doc = "/callers/sub/child.dig";
+    let a = analyze_document(&fs, Path::new(doc));
+    assert_eq!(ProjectIndex::of_document(&fs, &a).root, Path::new("/"));
+}
+
+#[test]
+fn wf_toml_params_have_references_definition_and_rename() {
+    let fs = fixture_fs("params", &[], &[]);
+    // A read of a declared parameter: its key in wf.toml, and every read that sees it (not
+    // the one under a local `_export` of the same name), in called workflows too.
+    insta::assert_snapshot!(refs_in(&fs, "/params/main.dig", "outdir}"), @r"
+    outdir Variable (project /params)
+    /params/wf.toml:3:1 outdir (def)
+    /params/main.dig:2:19 outdir
+    /params/sub/report.dig:2:23 outdir
+    ");
+    assert_eq!(
+        refs_in(&fs, "/params/sub/report.dig", "outdir}"),
+        refs_in(&fs, "/params/main.dig", "outdir}")
+    );
+    // From the key in wf.toml itself.
+    assert_eq!(
+        refs_in(&fs, "/params/wf.toml", "outdir ="),
+        refs_in(&fs, "/params/main.dig", "outdir}")
+    );
+    insta::assert_snapshot!(refs_in(&fs, "/params/main.dig", "td.database"), @r"
+    td Variable (project /params)
+    /params/wf.toml:4:1 td (def)
+    /params/main.dig:2:37 td
+    ");
+    // Go to definition: the key in wf.toml; the local read goes to its `_export`.
+    let goto_var = |doc: &str, marker: &str| -> String {
+        let text = String::from_utf8(fs.read(Path::new(doc)).unwrap()).unwrap();
+        let offset = text.find(marker).unwrap() as u32;
+        let a = analyze_document(&fs, Path::new(doc));
+        let t = definition_at(&a, &fs, offset).expect("a definition");
+        let span = t.span.unwrap();
+        let target = t.text.as_deref().unwrap_or_default();
+        format!(
+            "{} {:?} from {:?}",
+            t.path.display(),
+            &target[span.range()],
+            &text[t.origin.range()]
+        )
+    };
+    assert_eq!(
+        goto_var("/params/sub/report.dig", "outdir}"),
+        r#"/params/wf.toml "outdir" from "outdir""#
+    );
+    assert_eq!(
+        goto_var("/params/main.dig", "outdir} is"),
+        r#"/params/main.dig "outdir" from "outdir""#
+    );
+    // Rename: the wf.toml key and the reads that see it.
+    let doc = "/params/main.dig";
+    let text = String::from_utf8(fs.read(Path::new(doc)).unwrap()).unwrap();
+    let offset = text.find("outdir}").unwrap() as u32;
+    let a = analyze_document(&fs, Path::new(doc));
+    let (index, edits) = rename_at(&fs, &a, offset, "out_dir").unwrap();
+    let mut changed = String::new();
+    let mut files: Vec<crate::source::FileId> = edits.iter().map(|(s, _)| s.file).collect();
+    files.dedup();
+    for f in files {
+        let mut t = index.sources.get(f).text.to_string();
+        for (s, new) in edits.iter().rev().filter(|(s, _)| s.file == f) {
+            t.replace_range(s.range(), new);
+        }
+        changed.push_str(&format!("//- {}\n{t}", index.sources.get(f).path.display()));
+    }
+    insta::assert_snapshot!(changed);
+}
+
+#[test]
+fn declared_params_operators_read_cannot_be_renamed() {
+    let fs = overlay(
+        &[
+            ("/p/wf.toml", "[params]\n\"database\" = \"analytics\"\n"),
+            ("/p/q.sql", "select 1"),
+        ],
+        &[],
+    );
+    let wf = "+q:\n  td>: q.sql\n  create_table: ${data$0base}_x\n";
+    let (text, offset) = cursor(wf);
+    let fs = {
+        let mut fs = fs;
+        fs.set(Path::new("/p/wf.dig"), Arc::from(text.as_str()));
+        fs
+    };
+    let a = analyze_document(&fs, Path::new("/p/wf.dig"));
+    // A quoted key: the definition is the name inside the quotes.
+    let (index, refs) = references_at(&fs, &a, offset).unwrap();
+    insta::assert_snapshot!(render_occurrences(&index.sources, &refs.occurrences), @r"
+    /p/wf.toml:2:2 database (def)
+    /p/wf.dig:3:19 database
+    ");
+    insta::assert_snapshot!(
+        rename_at(&fs, &a, offset, "db").err().unwrap().to_string(),
+        @"`database` is also a parameter of `td>` (task +wf+q reads it from the parameters `wf.toml` declares); renaming would change what that task does"
+    );
+}

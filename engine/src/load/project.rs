@@ -4,9 +4,10 @@
 //! digdag (`ProjectArchive.listFiles` + `WorkflowResourceMatcher.defaultMatcher` +
 //! `DigdagIgnore`) loads the **top-level** regular files of the project directory whose name
 //! ends with `.dig`, skipping names that start with `.` and paths matched by the project root's
-//! `.digdagignore` (gitignore syntax). Files in subdirectories are only loaded when a `call>`
-//! names them.
+//! `.digdagignore` (gitignore syntax, see [`DigdagIgnore`]). Files in subdirectories are only
+//! loaded when a `call>` names them.
 
+use super::FileSystem;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -47,10 +48,11 @@ pub fn workflow_files(root: &Path) -> io::Result<Vec<PathBuf>> {
         if !meta.is_file() {
             continue;
         }
-        if let Some(gi) = &ignore {
-            if gi.matched(Path::new(&name), false).is_ignore() {
-                continue;
-            }
+        if ignore
+            .as_ref()
+            .is_some_and(|gi| gi.is_ignored(Path::new(&name), false))
+        {
+            continue;
         }
         files.push(path);
     }
@@ -123,7 +125,7 @@ struct Walker<'a> {
     found: &'a mut BTreeMap<PathBuf, Project>,
     visited: &'a mut HashSet<PathBuf>,
     /// `.digdagignore` matchers of the enclosing projects, with their roots.
-    ignores: Vec<(PathBuf, Gitignore)>,
+    ignores: Vec<(PathBuf, DigdagIgnore)>,
 }
 
 impl Walker<'_> {
@@ -190,25 +192,86 @@ impl Walker<'_> {
     fn is_ignored(&self, dir: &Path) -> bool {
         self.ignores.iter().any(|(root, gi)| {
             dir.strip_prefix(root)
-                .is_ok_and(|rel| gi.matched(rel, true).is_ignore())
+                .is_ok_and(|rel| gi.is_ignored(rel, true))
         })
     }
 }
 
-/// The `.digdagignore` matcher of a project root, if the file exists. Lines that are not valid
-/// globs are skipped.
-fn load_digdagignore(root: &Path) -> io::Result<Option<Gitignore>> {
-    let file = root.join(".digdagignore");
+/// The `.digdagignore` matcher of a project root on disk, if the file exists.
+fn load_digdagignore(root: &Path) -> io::Result<Option<DigdagIgnore>> {
+    let file = root.join(DIGDAGIGNORE);
     if !file.exists() {
         return Ok(None);
     }
     let bytes = fs::read(&file)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let mut builder = GitignoreBuilder::new(root);
-    for line in text.lines() {
-        let _ = builder.add_line(None, line);
+    Ok(Some(DigdagIgnore::parse(
+        root,
+        &String::from_utf8_lossy(&bytes),
+    )))
+}
+
+/// File name of a project's ignore list.
+pub const DIGDAGIGNORE: &str = ".digdagignore";
+
+/// A project's `.digdagignore`: gitignore patterns (digdag parses them with JGit's
+/// `IgnoreNode`) matched against paths relative to the project root. digdag applies it when it
+/// lists the project's files (`ProjectArchive.listFiles`, for `digdag push` and for loading the
+/// workflows of `digdag run`): an ignored file is not part of the project, and nothing below an
+/// ignored directory is listed (a later `!pattern` cannot bring a file of an ignored directory
+/// back, as in git).
+#[derive(Clone, Debug)]
+pub struct DigdagIgnore {
+    matcher: Gitignore,
+}
+
+impl DigdagIgnore {
+    /// The patterns of `text` (the content of `root/.digdagignore`). Lines that are not valid
+    /// patterns are skipped, as JGit skips them.
+    pub fn parse(root: &Path, text: &str) -> DigdagIgnore {
+        let mut builder = GitignoreBuilder::new(root);
+        for line in text.lines() {
+            let _ = builder.add_line(None, line);
+        }
+        DigdagIgnore {
+            matcher: builder.build().unwrap_or_else(|_| Gitignore::empty()),
+        }
     }
-    Ok(builder.build().ok())
+
+    /// The `.digdagignore` of the project at `root` as `fs` reads it (`None` when there is
+    /// none or it cannot be read).
+    pub fn read(fs: &dyn FileSystem, root: &Path) -> Option<DigdagIgnore> {
+        let bytes = fs.read(&root.join(DIGDAGIGNORE)).ok()?;
+        Some(DigdagIgnore::parse(root, &String::from_utf8_lossy(&bytes)))
+    }
+
+    /// Whether the file (or directory, `is_dir`) at `rel`, a path relative to the project
+    /// root, is ignored: it or a directory above it matches. A path that leaves the root
+    /// (`..`, absolute) is never ignored.
+    pub fn is_ignored(&self, rel: &Path, is_dir: bool) -> bool {
+        let rel = super::normalize_path(rel);
+        if rel.as_os_str().is_empty()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return false;
+        }
+        // Top down, like the listing: an ignored directory is not entered.
+        let mut prefix = PathBuf::new();
+        let mut parts = rel.components().peekable();
+        while let Some(part) = parts.next() {
+            prefix.push(part);
+            let last = parts.peek().is_none();
+            if self
+                .matcher
+                .matched(&prefix, if last { is_dir } else { true })
+                .is_ignore()
+            {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 fn with_path(e: io::Error, path: &Path) -> io::Error {
@@ -311,6 +374,46 @@ mod tests {
             names(&workflow_files(&s.0).unwrap_or_default()),
             ["tmp_1.dig"]
         );
+    }
+
+    #[test]
+    fn digdagignore_fixture() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/ide/digdagignore");
+        let projects = find_projects(std::slice::from_ref(&root)).unwrap_or_default();
+        let found: Vec<(String, Vec<String>)> = projects
+            .iter()
+            .map(|p| {
+                let rel = p.root.strip_prefix(&root).unwrap_or(&p.root);
+                (rel.display().to_string(), names(&p.workflows))
+            })
+            .collect();
+        // test_main.dig and the scratch/ directory are ignored; lib/ holds a `call>` target.
+        assert_eq!(
+            found,
+            [
+                (String::new(), vec!["main.dig".to_string()]),
+                ("lib".to_string(), vec!["load.dig".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn ignored_directories_hide_what_they_hold() {
+        let root = Path::new("/p");
+        let gi = DigdagIgnore::parse(root, "build/\n*.tmp\n!build/keep.dig\n/only_top.dig\n");
+        let ignored = |p: &str, dir: bool| gi.is_ignored(Path::new(p), dir);
+        assert!(ignored("build", true));
+        assert!(!ignored("build", false), "`build/` names directories only");
+        // Nothing below an ignored directory is listed, even a negated pattern.
+        assert!(ignored("build/keep.dig", false));
+        assert!(ignored("build/deep/x.dig", false));
+        assert!(ignored("a.tmp", false) && ignored("sub/a.tmp", false));
+        assert!(ignored("only_top.dig", false) && !ignored("sub/only_top.dig", false));
+        // Paths that leave the root, and the root itself, are never ignored.
+        assert!(!ignored("../build/x.dig", false));
+        assert!(!ignored("/p/build/x.dig", false));
+        assert!(!ignored("", true));
+        assert!(!ignored("ok.dig", false));
     }
 
     #[test]

@@ -49,6 +49,47 @@ impl Fixture {
         Fixture { files, cursor }
     }
 
+    /// The files of the directory `testdata/ide/<name>` of the repository, under `/<name>`
+    /// (no cursor).
+    pub fn from_testdata(name: &str) -> Fixture {
+        fn walk(dir: &std::path::Path, rel: &str, files: &mut Vec<(String, String)>) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            for p in entries {
+                let rel = format!("{rel}/{}", p.file_name().unwrap().to_string_lossy());
+                if p.is_dir() {
+                    walk(&p, &rel, files);
+                } else {
+                    files.push((rel, std::fs::read_to_string(&p).unwrap()));
+                }
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/ide")
+            .join(name);
+        let mut files = Vec::new();
+        walk(&dir, &format!("/{name}"), &mut files);
+        Fixture {
+            files,
+            cursor: None,
+        }
+    }
+
+    /// The same files with the cursor at the first `marker` in `path`.
+    pub fn with_cursor(mut self, path: &str, marker: &str) -> Fixture {
+        let text = self.text(path);
+        let at = text.find(marker).expect("marker in the file");
+        let before = &text[..at];
+        let line = before.matches('\n').count() as u32;
+        let col = before.rsplit('\n').next().unwrap().encode_utf16().count() as u32;
+        self.cursor = Some((path.to_string(), line, col));
+        self
+    }
+
     /// The text of `path`.
     pub fn text(&self, path: &str) -> &str {
         &self.files.iter().find(|(p, _)| p == path).unwrap().1
