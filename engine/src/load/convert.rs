@@ -390,7 +390,7 @@ impl Converter<'_> {
         let kind = match tag.map(|t| t.text()) {
             None => {
                 if plain {
-                    scalar::resolve_plain(&string)
+                    scalar::resolve_plain_owned(string)
                 } else {
                     ValueKind::String(string)
                 }
@@ -530,7 +530,8 @@ impl Converter<'_> {
             merges.push(value);
             return;
         }
-        let key = match &key_value.kind {
+        let key = match key_value.kind {
+            ValueKind::String(s) => s,
             ValueKind::Object(_) | ValueKind::Array(_) if key_value.to_json().len() > 4096 => {
                 // A collection as a key is stringified (JSON); nested ones would re-escape and
                 // double at every level, so large ones are refused.
@@ -549,21 +550,39 @@ impl Converter<'_> {
                 );
                 return;
             }
-            ValueKind::String(s) => s.clone(),
             _ => key_value.to_json(),
         };
-        if let Some(first) = seen.get(&key) {
+        // The latest earlier entry with this key: a scan of small mappings, a hash table for
+        // large ones (filled on first need).
+        const SCANNED: usize = 16;
+        let earlier = if obj.entries.len() < SCANNED {
+            obj.entries
+                .iter()
+                .rev()
+                .find(|e| e.key == key)
+                .map(|e| e.key_span)
+        } else {
+            if seen.is_empty() {
+                for e in &obj.entries {
+                    seen.insert(e.key.clone(), e.key_span);
+                }
+            }
+            seen.get(&key).copied()
+        };
+        if let Some(first) = earlier {
             let d = Diagnostic::new(
                 &rules::DUPLICATE_KEY,
                 key_span,
                 format!("Duplicated keys: [{key}]: the key `{key}` appears twice in this mapping"),
             )
-            .with_label(*first, "first defined here");
+            .with_label(first, "first defined here");
             self.diagnostics.push(d);
             // digdag rejects the file. Keep both entries so that later checks also report
             // problems inside the second one (an `Object` repeats a key only after S002).
         }
-        seen.insert(key.clone(), key_span);
+        if !seen.is_empty() {
+            seen.insert(key.clone(), key_span);
+        }
         obj.entries.push(Entry {
             key,
             key_span,

@@ -100,6 +100,14 @@ pub fn resolve_plain(text: &str) -> ValueKind {
     }
 }
 
+/// [`resolve_plain`] of an owned text: a string keeps its allocation.
+pub fn resolve_plain_owned(text: String) -> ValueKind {
+    match implicit_tag(&text) {
+        ImplicitTag::Str => ValueKind::String(text),
+        _ => resolve_plain(&text),
+    }
+}
+
 /// Like [`resolve_plain`], but reports what SnakeYAML throws for the few plain scalars it cannot
 /// construct: `Zero length BigInteger` for `0b_`/`0x_` (digits are only underscores), and
 /// `could not determine a constructor for the tag tag:yaml.org,2002:value` for `=` (likewise
