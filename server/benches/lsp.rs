@@ -18,11 +18,6 @@ use std::time::{Duration, Instant};
 use support::{uri, TestClient};
 use wf_engine::ide::{self, DocumentAnalysis, OverlayFileSystem};
 
-/// The allocator of the `wf` binary (see cli/src/main.rs), so that the figures are the
-/// binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

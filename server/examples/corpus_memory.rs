@@ -69,11 +69,7 @@ fn main() {
         dir.display()
     );
     let (rss0, _) = memory();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = wf_server::runtime().expect("tokio runtime");
     let bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())

@@ -38,11 +38,21 @@ where
     }
 }
 
+/// The server's runtime: analyses run on at most [`ANALYSIS_THREADS`] blocking threads (they
+/// are CPU-bound; more threads only add memory: each can hold an allocator arena of its own).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(ANALYSIS_THREADS)
+        .enable_all()
+        .build()
+}
+
+/// Blocking threads of [`runtime`].
+pub const ANALYSIS_THREADS: usize = 4;
+
 /// Runs the language server on standard input and output (`wf lsp`).
 pub fn run_stdio() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = runtime()?;
     runtime.block_on(serve(
         tokio::io::stdin(),
         tokio::io::stdout(),
