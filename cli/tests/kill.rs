@@ -188,7 +188,7 @@ fn wf_kill_stops_the_run_and_every_process_its_task_started() {
         err.contains(&format!(
             "Killed: attempt {attempt} is recorded as killed (killed by SIGTERM).\n\
              Run it again to resume; tasks that succeeded are not run twice:\n  \
-             wf run wf.dig --session '2026-01-01T00:00:00+00:00'\n"
+             wf run wf.dig --session 2026-01-01T00:00:00+00:00\n"
         )),
         "{err}"
     );

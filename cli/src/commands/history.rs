@@ -234,7 +234,10 @@ pub fn kill(args: AttemptArgs) -> Result<ExitCode, String> {
     let leftovers = |h: &History| -> Result<Vec<ProcessRow>, String> {
         Ok(h.processes(a.id)?
             .into_iter()
-            .filter(|p| u32::try_from(p.pgid).is_ok_and(run_stop::group_alive))
+            .filter(|p| {
+                u32::try_from(p.pgid)
+                    .is_ok_and(|g| run_stop::recorded_group_alive(g, p.started_at.parse().ok()))
+            })
             .collect())
     };
     let running = a.status == "running";

@@ -138,10 +138,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         opts.interrupted = h.interrupted_tasks(&wf.name, &session_key)?;
     }
     let resumed = opts.resume.len();
-    stop.set_resume(format!(
-        "wf run {} --session '{session_key}'",
-        args.workflow.display()
-    ));
+    stop.set_resume(resume_command(std::env::args().skip(1), &session_key));
     if !args.json_logs {
         let reuse = if resumed > 0 {
             format!(" (resuming: {resumed} task(s) already succeeded)")
@@ -601,4 +598,66 @@ fn summary(
         "Fix it and run again; tasks that succeeded are not run twice:\n  wf run {} --session '{session}'",
         args.workflow.display()
     );
+}
+
+/// The command that resumes this session: the `wf` command line as given (its parameters,
+/// mocks and task filter matter), without `--session` and `--rerun`, with the session
+/// pinned. Arguments are quoted for a POSIX shell where needed.
+fn resume_command(args: impl Iterator<Item = String>, session_key: &str) -> String {
+    let mut out = vec!["wf".to_string()];
+    let mut skip_value = false;
+    for a in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        match a.as_str() {
+            "--session" => skip_value = true,
+            "--rerun" => {}
+            _ if a.starts_with("--session=") => {}
+            _ => out.push(shell_quote(&a)),
+        }
+    }
+    out.push("--session".into());
+    out.push(shell_quote(session_key));
+    out.join(" ")
+}
+
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=+:,@%".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod resume_tests {
+    use super::resume_command;
+
+    #[test]
+    fn the_resume_command_keeps_the_arguments_and_pins_the_session() {
+        let args = [
+            "run",
+            "wf.dig",
+            "-p",
+            "env=prod",
+            "--rerun",
+            "--session",
+            "now",
+            "+t",
+        ]
+        .map(String::from);
+        assert_eq!(
+            resume_command(args.into_iter(), "2026-12-07 04:00:00"),
+            "wf run wf.dig -p env=prod +t --session '2026-12-07 04:00:00'"
+        );
+        let args = ["run", "my wf.dig", "--session=last", "-p", "x=it's"].map(String::from);
+        assert_eq!(
+            resume_command(args.into_iter(), "2026-12-07"),
+            "wf run 'my wf.dig' -p 'x=it'\\''s' --session 2026-12-07"
+        );
+    }
 }

@@ -208,6 +208,18 @@ pub fn group_alive(pgid: u32) -> bool {
     sys::group_alive(pgid)
 }
 
+/// Whether the process group `pgid`, recorded when its task started at `started_at`, still
+/// holds that task's processes: it is alive, and no process with the pid `pgid` that started
+/// later leads it (the id was reused, after the group ended or a reboot, by someone else's
+/// group, which must not be killed).
+pub fn recorded_group_alive(pgid: u32, started_at: Option<jiff::Timestamp>) -> bool {
+    group_alive(pgid)
+        && match (started_at, sys::process_start(pgid)) {
+            (Some(at), Some(leader)) => leader <= at + jiff::SignedDuration::from_secs(2),
+            _ => true,
+        }
+}
+
 /// Whether process `pid` is alive (not a zombie) and started no later than `not_after`
 /// (so a pid reused by another process since is not taken for it; checked where the system
 /// tells when a process started).

@@ -144,7 +144,7 @@ struct Index {
     valued: rpds::HashTrieMap<Name, List<Rc<Variable>>>,
     /// Names with at least one definition of unknown shape (a store): any field may exist.
     unknown: rpds::HashTrieSet<Name>,
-    /// For a root segment (`td`), a variable below it (`td.last_job_id`).
+    /// For a root segment (`td`), the newest variable below it (`td.last_job_id`).
     below: rpds::HashTrieMap<Rc<str>, Rc<Variable>>,
 }
 
@@ -227,9 +227,7 @@ impl Scope {
             }
             index.newest.insert_mut(key, var.clone());
             if let Some((root, _)) = var.name.split_once('.') {
-                if !index.below.contains_key(root) {
-                    index.below.insert_mut(Rc::from(root), var.clone());
-                }
+                index.below.insert_mut(Rc::from(root), var.clone());
             }
         }
         if matches!(var.origin, Origin::Export { .. }) {
@@ -266,7 +264,7 @@ impl Scope {
         }
     }
 
-    /// A variable below the root segment `root` (`td.last_job_id` for `td`).
+    /// The newest variable below the root segment `root` (`td.last_job_id` for `td`).
     fn below(&self, root: &str) -> Option<&Variable> {
         match &self.index {
             Some(index) => index.below.get(root).map(|v| &**v),
