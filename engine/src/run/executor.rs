@@ -658,6 +658,11 @@ impl Executor<'_> {
             observer.on_event(&RunEvent::Resumed { task: &name });
             return Started::Done(Ok(result.clone()));
         }
+        // The run was stopped (Ctrl-C, `wf kill`): nothing new starts, not even an `_error`
+        // task or an operator without a process (`http>`, `mail>`).
+        if super::processes::is_stopped() {
+            return Started::Done(Err(OperatorError::runtime("the run is stopping")));
+        }
         // A task that was running when an earlier run of this session was killed: each
         // interruption counts as a failed attempt against its `_retry`.
         if let Some(&times) = self.opts.interrupted.get(&name) {

@@ -322,12 +322,11 @@ pub fn unrunnable_tasks(wf: &Workflow, mocks: &Mocks) -> Vec<(String, String)> {
         mut ruby_set: bool,
         out: &mut Vec<(String, String)>,
     ) {
+        // Only `_export` passes down; a key in the task's own body applies to it alone.
         let exported = t.options.export.as_ref().and_then(|e| e.as_object());
-        ruby_set = ruby_set
-            || exported.is_some_and(operators::sets_ruby_command)
-            || operators::sets_ruby_command(&t.local);
+        ruby_set = ruby_set || exported.is_some_and(operators::sets_ruby_command);
         if let Some(op) = t.operator() {
-            let own_ruby = op == "rb" && ruby_set;
+            let own_ruby = op == "rb" && (ruby_set || operators::sets_ruby_command(&t.local));
             if !own_ruby && !mocks.covers(&t.full_name, op) {
                 if let Some(reason) = operators::local_limitation(op) {
                     out.push((t.full_name.clone(), reason));

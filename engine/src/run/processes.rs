@@ -63,6 +63,11 @@ pub fn stop() -> Vec<TaskProcess> {
     r.running.clone()
 }
 
+/// Whether [`stop`] was called: the executor then starts no further task.
+pub fn is_stopped() -> bool {
+    registry().stopped
+}
+
 /// A registered task process group: unregistered when dropped.
 pub(crate) struct Registered(TaskProcess);
 

@@ -144,7 +144,7 @@ struct Index {
     valued: rpds::HashTrieMap<Name, List<Rc<Variable>>>,
     /// Names with at least one definition of unknown shape (a store): any field may exist.
     unknown: rpds::HashTrieSet<Name>,
-    /// For a root segment (`td`), the newest variable below it (`td.last_job_id`).
+    /// For a root segment (`td`), the first variable defined below it (`td.last_job_id`).
     below: rpds::HashTrieMap<Rc<str>, Rc<Variable>>,
 }
 
@@ -227,7 +227,9 @@ impl Scope {
             }
             index.newest.insert_mut(key, var.clone());
             if let Some((root, _)) = var.name.split_once('.') {
-                index.below.insert_mut(Rc::from(root), var.clone());
+                if !index.below.contains_key(root) {
+                    index.below.insert_mut(Rc::from(root), var.clone());
+                }
             }
         }
         if matches!(var.origin, Origin::Export { .. }) {
@@ -264,15 +266,21 @@ impl Scope {
         }
     }
 
-    /// The newest variable below the root segment `root` (`td.last_job_id` for `td`).
+    /// The first variable defined below the root segment `root` (`td.last_job_id` for `td`):
+    /// it only shows that the root exists (keeping the first costs one index update per root,
+    /// not one per stored name).
     fn below(&self, root: &str) -> Option<&Variable> {
         match &self.index {
             Some(index) => index.below.get(root).map(|v| &**v),
-            None => self.vars().find(|v| {
-                v.name
-                    .strip_prefix(root)
-                    .is_some_and(|rest| rest.starts_with('.'))
-            }),
+            // `vars` is newest first: the first defined is the last found.
+            None => self
+                .vars()
+                .filter(|v| {
+                    v.name
+                        .strip_prefix(root)
+                        .is_some_and(|rest| rest.starts_with('.'))
+                })
+                .last(),
         }
     }
 

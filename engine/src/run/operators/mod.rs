@@ -215,7 +215,15 @@ pub(crate) fn task_tmp_dir(
         .collect();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = tmp_dir.join(format!("{prefix}-{safe}-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    // A directory of that name is a leftover of a killed run whose pid this process now has:
+    // its files (an old `output.json`) must not be read as this task's.
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::create_dir(&dir)?;
     Ok(dir)
 }
 

@@ -61,6 +61,8 @@ pub(super) fn rb(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     };
     let dir = task_tmp_dir(&ctx.tmp_dir, "rb", &ctx.task_name)
         .map_err(|e| OperatorError::runtime(format!("cannot create a temporary directory: {e}")))?;
+    // Removed on every way out, errors included.
+    let _cleanup = RemoveDir(dir.clone());
     let io = |e: std::io::Error| OperatorError::runtime(format!("{}: {e}", dir.display()));
     let mut input = Object::default();
     set(
@@ -185,4 +187,13 @@ pub(crate) fn sets_ruby_command(config: &Object) -> bool {
             .get("rb")
             .and_then(Value::as_object)
             .is_some_and(|o| o.get("ruby").is_some())
+}
+
+/// Removes a scratch directory when dropped.
+struct RemoveDir(std::path::PathBuf);
+
+impl Drop for RemoveDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
