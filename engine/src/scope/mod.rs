@@ -137,7 +137,7 @@ pub struct Scope {
 /// store of every `td>` task) updates one entry.
 #[derive(Clone, Default)]
 struct Index {
-    /// The newest definition of each name.
+    /// The newest definition of each name (for a run of equal stores, the first of them).
     newest: rpds::HashTrieMap<Name, Rc<Variable>>,
     /// Definitions with a known value (exports, declared params), newest first: the shapes a
     /// dotted path is checked against.
@@ -225,7 +225,19 @@ impl Scope {
                     }
                 }
             }
-            index.newest.insert_mut(key, var.clone());
+            // A store of a name whose newest definition is already such a store (every
+            // `td>` task stores `td.last_job_id`) changes nothing a lookup decides: keep the
+            // first (one map update less per stored name, the bulk of a large workflow's).
+            let same_store = match (&var.origin, index.newest.get(var.name.as_str())) {
+                (Origin::Store { certain, .. }, Some(old)) => matches!(
+                    &old.origin,
+                    Origin::Store { certain: c, .. } if c == certain
+                ),
+                _ => false,
+            };
+            if !same_store {
+                index.newest.insert_mut(key, var.clone());
+            }
             if let Some((root, _)) = var.name.split_once('.') {
                 if !index.below.contains_key(root) {
                     index.below.insert_mut(Rc::from(root), var.clone());
@@ -258,7 +270,8 @@ impl Scope {
         self.any.iter().next().is_some()
     }
 
-    /// The most recent definition of exactly `name`.
+    /// The most recent definition of exactly `name` (in the scopes of [`task_scopes`], a store
+    /// repeated by later tasks of the same operator kind is reported as the first one's).
     pub fn get(&self, name: &str) -> Option<&Variable> {
         match &self.index {
             Some(index) => index.newest.get(name).map(|v| &**v),
