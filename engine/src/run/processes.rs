@@ -74,7 +74,14 @@ pub(crate) struct Registered(TaskProcess);
 impl Drop for Registered {
     fn drop(&mut self) {
         let mut r = registry();
-        r.running.retain(|p| p.pgid != self.0.pgid);
+        // Only this entry: after `wait`, the pid may already lead another task's new group
+        // (which then keeps its entry, and its record: no `Exited` for a reused id).
+        if let Some(i) = r.running.iter().position(|p| *p == self.0) {
+            r.running.remove(i);
+        }
+        if r.running.iter().any(|p| p.pgid == self.0.pgid) {
+            return;
+        }
         if let Some(l) = &r.listener {
             l(ProcessChange::Exited(&self.0));
         }
@@ -131,5 +138,27 @@ mod tests {
         child.wait().unwrap();
         drop(guard);
         assert!(!running().iter().any(|p| p.task == task));
+    }
+
+    #[test]
+    fn an_ended_group_leaves_a_new_group_with_the_same_id_registered() {
+        let old = TaskProcess {
+            task: "+processes_test+old".into(),
+            pgid: 999_999_001,
+        };
+        let new = TaskProcess {
+            task: "+processes_test+new".into(),
+            pgid: 999_999_001,
+        };
+        registry().running.push(old.clone());
+        registry().running.push(new.clone());
+        drop(Registered(old));
+        let left: Vec<TaskProcess> = running()
+            .into_iter()
+            .filter(|p| p.pgid == 999_999_001)
+            .collect();
+        assert_eq!(left, vec![new.clone()]);
+        drop(Registered(new));
+        assert!(!running().iter().any(|p| p.pgid == 999_999_001));
     }
 }
