@@ -138,7 +138,17 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         opts.interrupted = h.interrupted_tasks(&wf.name, &session_key)?;
     }
     let resumed = opts.resume.len();
-    stop.set_resume(resume_command(std::env::args().skip(1), &session_key));
+    // `wf run ...` resumes with its own arguments; `wf retry N` (which runs through here too)
+    // with `wf retry` of the new attempt, set once it exists.
+    let from_run = std::env::args().nth(1).as_deref() == Some("run");
+    stop.set_resume(if from_run {
+        resume_command(std::env::args().skip(1), &session_key)
+    } else {
+        format!(
+            "wf run {} --session '{session_key}'",
+            args.workflow.display()
+        )
+    });
     if !args.json_logs {
         let reuse = if resumed > 0 {
             format!(" (resuming: {resumed} task(s) already succeeded)")
@@ -155,6 +165,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let (report, attempt, history_error) = match history.as_mut() {
         Some(h) => {
             let attempt = h.start_attempt(&wf.name, &path, &session_key, &params)?;
+            if !from_run {
+                stop.set_resume(format!("wf retry {attempt}"));
+            }
             record_processes(&root, attempt);
             stop.running(Some(attempt));
             let mut recorder = HistoryRecorder::new(h, attempt);
