@@ -17,6 +17,7 @@ mod test_server;
 
 use super::secrets::Secrets;
 use crate::load::{Object, Value, ValueKind};
+use crate::run::params::runtime_span;
 pub(crate) use rb::sets_ruby_command;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -275,6 +276,70 @@ fn is_env_name(k: &str) -> bool {
     let mut chars = k.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Runs a script operator's command (`py>`, `rb>`: digdag's runner protocol) and reads the
+/// `output.json` its runner wrote: the exit code and the output object, if any.
+pub(crate) fn run_script(
+    cmd: std::process::Command,
+    ctx: &OperatorContext,
+    output_path: &Path,
+) -> Result<(i32, Option<Object>), OperatorError> {
+    let code = run_logged(cmd, ctx)?;
+    let out = std::fs::read_to_string(output_path)
+        .ok()
+        .and_then(|t| crate::load::json::parse_json(&t, runtime_span()).ok())
+        .and_then(|v| v.as_object().cloned());
+    Ok((code, out))
+}
+
+/// The message of a failed script command: `{language} command failed with code N`, then the
+/// runner's `error` (`: message (Class)`, ` at file:line` when it tells).
+pub(crate) fn script_failure(language: &str, code: i32, out: Option<&Object>) -> String {
+    let mut msg = format!("{language} command failed with code {code}");
+    if let Some(e) = out.and_then(|o| o.get("error")).and_then(Value::as_object) {
+        let text = |k: &str| e.get(k).and_then(Value::scalar_text);
+        msg.push_str(&format!(
+            ": {} ({})",
+            text("message").unwrap_or_default(),
+            text("class").unwrap_or_default()
+        ));
+        if let Some(at) = text("location") {
+            msg.push_str(&format!(" at {at}"));
+        }
+    }
+    msg
+}
+
+/// What a script runner's `output.json` says: subtasks, exports, stores, stores to reset.
+pub(crate) fn script_result(out: &Object) -> TaskResult {
+    let obj = |k: &str| {
+        out.get(k)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let subtask = obj("subtask_config");
+    TaskResult {
+        subtask: (!subtask.is_empty())
+            .then(|| Value::new(ValueKind::Object(subtask), runtime_span())),
+        export: obj("export_params"),
+        store: obj("store_params"),
+        reset_store: out
+            .get("reset_store_params")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::scalar_text).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Whether `command` names a file: a path as given, else a file on `PATH`.
+pub(crate) fn command_exists(command: &Path) -> bool {
+    if command.components().count() > 1 {
+        return command.is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(command).is_file()))
 }
 
 /// Runs `cmd` with stdout and stderr on one pipe (so lines keep the order the process wrote

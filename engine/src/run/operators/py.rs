@@ -4,9 +4,9 @@
 //! add_subtask` collected to `output.json`.
 
 use super::{
-    run_logged, script_env, string_list, task_tmp_dir, OperatorContext, OperatorError, TaskResult,
+    command_exists, run_script, script_env, script_failure, script_result, string_list,
+    task_tmp_dir, OperatorContext, OperatorError, TaskResult,
 };
-use crate::load::json::parse_json;
 use crate::load::{Object, Value, ValueKind};
 use crate::run::params::{runtime_span, set, string};
 
@@ -57,60 +57,23 @@ pub(super) fn py(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     for (k, v) in script_env(ctx)? {
         cmd.env(k, v);
     }
-    let code = run_logged(cmd, ctx);
-    let output = std::fs::read_to_string(&output_path).ok();
+    let result = run_script(cmd, ctx, &output_path);
     let _ = std::fs::remove_dir_all(&dir);
-    let code = code?;
-    let out = output
-        .as_deref()
-        .and_then(|t| parse_json(t, runtime_span()).ok())
-        .and_then(|v| v.as_object().cloned());
+    let (code, out) = result?;
     if code != 0 {
-        let mut msg = format!("Python command failed with code {code}");
-        let error = out
-            .as_ref()
-            .and_then(|o| o.get("error"))
-            .and_then(Value::as_object);
-        if let Some(e) = error {
-            let class = e
-                .get("class")
-                .and_then(Value::scalar_text)
-                .unwrap_or_default();
-            let m = e
-                .get("message")
-                .and_then(Value::scalar_text)
-                .unwrap_or_default();
-            msg.push_str(&format!(": {m} ({class})"));
-        }
-        return Err(OperatorError::runtime(msg));
+        return Err(OperatorError::runtime(script_failure(
+            "Python",
+            code,
+            out.as_ref(),
+        )));
     }
     let out = out.ok_or_else(|| OperatorError::runtime("py> wrote no output.json"))?;
-    let obj = |k: &str| {
-        out.get(k)
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let subtask = obj("subtask_config");
-    Ok(TaskResult {
-        subtask: (!subtask.is_empty())
-            .then(|| Value::new(ValueKind::Object(subtask), runtime_span())),
-        export: obj("export_params"),
-        store: obj("store_params"),
-        reset_store: out
-            .get("reset_store_params")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::scalar_text).collect())
-            .unwrap_or_default(),
-    })
+    Ok(script_result(&out))
 }
 
 /// `python` as digdag runs it, falling back to `python3` where there is no `python`.
 fn default_python() -> String {
-    let found = |name: &str| {
-        std::env::var_os("PATH")
-            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-    };
+    let found = |name: &str| command_exists(std::path::Path::new(name));
     if found("python") || !found("python3") {
         "python".into()
     } else {

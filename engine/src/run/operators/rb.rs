@@ -5,9 +5,9 @@
 //! `output.json`.
 
 use super::{
-    run_logged, script_env, string_list, task_tmp_dir, OperatorContext, OperatorError, TaskResult,
+    command_exists, run_script, script_env, script_failure, script_result, string_list,
+    task_tmp_dir, OperatorContext, OperatorError, TaskResult,
 };
-use crate::load::json::parse_json;
 use crate::load::{Object, Value, ValueKind};
 use crate::run::params::{runtime_span, set, string};
 use std::path::{Path, PathBuf};
@@ -102,32 +102,16 @@ pub(super) fn rb(ctx: &OperatorContext) -> Result<TaskResult, OperatorError> {
     for (k, v) in script_env(ctx)? {
         cmd.env(k, v);
     }
-    let code = run_logged(cmd, ctx);
-    let output = std::fs::read_to_string(&output_path).ok();
-    let _ = std::fs::remove_dir_all(&dir);
-    let code = code?;
-    let out = output
-        .as_deref()
-        .and_then(|t| parse_json(t, runtime_span()).ok())
-        .and_then(|v| v.as_object().cloned());
+    let (code, out) = run_script(cmd, ctx, &output_path)?;
     if code != 0 {
-        return Err(OperatorError::runtime(failure_message(code, out.as_ref())));
+        return Err(OperatorError::runtime(script_failure(
+            "Ruby",
+            code,
+            out.as_ref(),
+        )));
     }
     let out = out.ok_or_else(|| OperatorError::runtime("rb> wrote no output.json"))?;
-    let obj = |k: &str| {
-        out.get(k)
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let subtask = obj("subtask_config");
-    Ok(TaskResult {
-        subtask: (!subtask.is_empty())
-            .then(|| Value::new(ValueKind::Object(subtask), runtime_span())),
-        export: obj("export_params"),
-        store: obj("store_params"),
-        reset_store: Vec::new(),
-    })
+    Ok(script_result(&out))
 }
 
 /// The task's parameters with the keys of its `rb:` object added where the task has none
@@ -142,34 +126,6 @@ fn merged_params(ctx: &OperatorContext) -> Object {
         }
     }
     params
-}
-
-/// digdag's message (`Ruby command failed with code 1: boom (RuntimeError)`), with the place
-/// in the project's code where the exception was raised (`at tasks/etl.rb:12`).
-fn failure_message(code: i32, out: Option<&Object>) -> String {
-    let mut msg = format!("Ruby command failed with code {code}");
-    let error = out.and_then(|o| o.get("error")).and_then(Value::as_object);
-    if let Some(e) = error {
-        let text = |k: &str| e.get(k).and_then(Value::scalar_text);
-        msg.push_str(&format!(
-            ": {} ({})",
-            text("message").unwrap_or_default(),
-            text("class").unwrap_or_default()
-        ));
-        if let Some(at) = text("location") {
-            msg.push_str(&format!(" at {at}"));
-        }
-    }
-    msg
-}
-
-/// Whether `command` names a file: a path as given, else a file on `PATH`.
-fn command_exists(command: &Path) -> bool {
-    if command.components().count() > 1 {
-        return command.is_file();
-    }
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(command).is_file()))
 }
 
 /// Why `rb>` tasks that use the default `ruby` command cannot run here, or `None` when a
