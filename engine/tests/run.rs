@@ -3,33 +3,9 @@
 
 mod common;
 
-use common::{options, project, Trace};
-use std::path::{Path, PathBuf};
+use common::{options, project, read, run_case, Trace};
 use std::sync::Arc;
-use wf_engine::run::{self, Mocks, RunOptions, RunReport, Secrets};
-
-fn run_case(
-    case: &str,
-    file: &str,
-    tweak: impl FnOnce(&mut RunOptions),
-) -> (PathBuf, RunReport, String) {
-    let root = project(case);
-    let (wf, sources) = run::load_workflow(&root, &root.join(file)).expect("fixture loads");
-    let mut opts = options(&root);
-    opts.sources = Some(Arc::new(sources));
-    tweak(&mut opts);
-    let mut trace = Trace::default();
-    let report = run::run_workflow(&wf, &opts, &mut trace);
-    let text = trace
-        .0
-        .join("\n")
-        .replace(&root.display().to_string(), "<project>");
-    (root, report, text)
-}
-
-fn read(root: &Path, file: &str) -> String {
-    std::fs::read_to_string(root.join(file)).unwrap_or_default()
-}
+use wf_engine::run::{self, Mocks, Secrets};
 
 #[test]
 fn order_follows_digdag_dependencies() {

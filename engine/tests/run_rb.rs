@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::{options, project, Trace};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
-use wf_engine::run::{self, Mocks, RunOptions, RunReport};
+use common::{options, project, read, run_case, Trace};
+use std::sync::{Mutex, MutexGuard};
+use wf_engine::run::{self, Mocks, RunReport};
 
 /// One test at a time: one of them empties `PATH`, which every other one needs for `ruby`.
 static PATH_LOCK: Mutex<()> = Mutex::new(());
@@ -25,29 +24,6 @@ fn need_ruby() -> MutexGuard<'static, ()> {
         "the rb> tests need the `ruby` command: install Ruby (`apt-get install ruby`; .ci/run does it)"
     );
     guard
-}
-
-fn run_case(
-    case: &str,
-    file: &str,
-    tweak: impl FnOnce(&mut RunOptions),
-) -> (PathBuf, RunReport, String) {
-    let root = project(case);
-    let (wf, sources) = run::load_workflow(&root, &root.join(file)).expect("fixture loads");
-    let mut opts = options(&root);
-    opts.sources = Some(Arc::new(sources));
-    tweak(&mut opts);
-    let mut trace = Trace::default();
-    let report = run::run_workflow(&wf, &opts, &mut trace);
-    let text = trace
-        .0
-        .join("\n")
-        .replace(&root.display().to_string(), "<project>");
-    (root, report, text)
-}
-
-fn read(root: &Path, file: &str) -> String {
-    std::fs::read_to_string(root.join(file)).unwrap_or_default()
 }
 
 /// The message of the one failed task.

@@ -4,7 +4,8 @@
 #![allow(dead_code)] // each test file uses part of it
 
 use std::path::{Path, PathBuf};
-use wf_engine::run::{RunEvent, RunObserver, RunOptions};
+use std::sync::Arc;
+use wf_engine::run::{self, RunEvent, RunObserver, RunOptions, RunReport};
 use wf_engine::schedule::Session;
 
 /// Copies `testdata/run/<case>` to a fresh directory, so tasks may write files there.
@@ -91,4 +92,30 @@ pub fn options(root: &Path) -> RunOptions {
     o.max_parallel = 1;
     o.retry_interval_scale = 0.0;
     o
+}
+
+/// Runs `testdata/run/<case>/<file>` in a fresh copy (after `tweak` adjusts the options):
+/// the project directory, the report, and the event trace with the directory as `<project>`.
+pub fn run_case(
+    case: &str,
+    file: &str,
+    tweak: impl FnOnce(&mut RunOptions),
+) -> (PathBuf, RunReport, String) {
+    let root = project(case);
+    let (wf, sources) = run::load_workflow(&root, &root.join(file)).expect("fixture loads");
+    let mut opts = options(&root);
+    opts.sources = Some(Arc::new(sources));
+    tweak(&mut opts);
+    let mut trace = Trace::default();
+    let report = run::run_workflow(&wf, &opts, &mut trace);
+    let text = trace
+        .0
+        .join("\n")
+        .replace(&root.display().to_string(), "<project>");
+    (root, report, text)
+}
+
+/// A file of the project, or "" when it does not exist.
+pub fn read(root: &Path, file: &str) -> String {
+    std::fs::read_to_string(root.join(file)).unwrap_or_default()
 }
