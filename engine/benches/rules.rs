@@ -7,6 +7,7 @@
 //! Run: `cargo bench -p wf-engine --bench rules`.
 
 #[path = "common/generated.rs"]
+#[allow(dead_code)] // the byte-sized variant is for the robustness tests
 mod generated;
 
 use divan::counter::{BytesCount, ItemsCount};

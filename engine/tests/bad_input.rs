@@ -12,6 +12,11 @@
 //! Cases that show engine bugs are `#[ignore]`d with the reason; run them with
 //! `cargo test -p wf-engine --test bad_input -- --ignored`.
 
+#[path = "../benches/common/generated.rs"]
+#[allow(dead_code)] // only the workflow text, not its project files
+mod generated;
+
+use generated::generate_workflow_of_bytes;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::io::{Read, Write as _};
@@ -408,63 +413,6 @@ impl Rng {
     }
 }
 
-/// A valid, realistic workflow of at least `bytes` bytes (the benchmark's generator): groups,
-/// `_export`, `td>`/`sh>`/`echo>` tasks with parameters, comments, flow maps and sequences,
-/// block scalars, `_error`.
-fn generate_workflow(bytes: usize) -> String {
-    let mut out = String::with_capacity(bytes + 2048);
-    out.push_str(
-        "# Generated workflow.\n\
-         timezone: Asia/Tokyo\n\
-         \n\
-         schedule:\n  daily>: 07:00:00\n\
-         \n\
-         _export:\n  td:\n    database: analytics\n    engine: presto\n  \
-         retry_limit: 3\n  targets: [sales, users, \"events\", 'logs']\n\
-         \n",
-    );
-    let mut g = 0usize;
-    while out.len() < bytes {
-        let _ = write!(
-            out,
-            "# ---- group {g}: ingest and aggregate ----\n\
-             +group_{g}:\n  \
-               _parallel: {par}\n  \
-               _export:\n    \
-                 table: events_{g}\n    \
-                 params: {{day: \"${{session_date}}\", shard: {g}, enabled: true}}\n\n  \
-               +load_{g}:\n    \
-                 td>: queries/load_{m}.sql\n    \
-                 create_table: tmp_${{session_date_compact}}_{g}\n    \
-                 store_last_results: true  # used by the next task\n\n  \
-               +aggregate_{g}:\n    \
-                 td>:\n    \
-                 query: |\n      \
-                   SELECT category, COUNT(*) AS n\n      \
-                   FROM ${{td.database}}.events_{g}\n      \
-                   WHERE TD_TIME_RANGE(time, '${{session_date}}', NULL, 'JST')\n      \
-                   GROUP BY 1\n    \
-                 insert_into: summary_{g}\n    \
-                 engine_version: stable\n\n  \
-               +export_{g}:\n    \
-                 sh>: scripts/export.sh --table summary_{g} --date ${{session_date}}\n    \
-                 _env: {{REGION: us-east-1, STAGE: 'prod', SHARD: \"{g}\"}}\n    \
-                 _retry: 2\n\n  \
-               +notify_{g}:\n    \
-                 echo>: >-\n      \
-                   group {g} finished\n      \
-                   for ${{session_date}}\n    \
-                 _export: {{tags: [ingest, 'shard {g}', {g}]}}\n\n  \
-               _error:\n    \
-                 sh>: scripts/alert.sh group_{g}\n\n",
-            par = g & 1 == 0,
-            m = g % 7,
-        );
-        g += 1;
-    }
-    out
-}
-
 /// A small valid workflow (for the line-ending and BOM cases).
 const SMALL: &str = "timezone: UTC\n\
 _export:\n  td:\n    database: db\n\
@@ -550,7 +498,7 @@ fn random_ascii_printable_noise() {
 #[test]
 fn ten_megabyte_valid_workflow_loads_without_errors() {
     isolated("ten_megabyte_valid_workflow_loads_without_errors", || {
-        let text = generate_workflow(10 * MIB);
+        let text = generate_workflow_of_bytes(10 * MIB);
         assert!(text.len() >= 10 * MIB);
         let groups = text.matches("\n+group_").count();
         let (diagnostics, top_level) = run_case(
@@ -584,7 +532,10 @@ fn ten_megabyte_valid_workflow_loads_without_errors() {
 fn generated_workflow_lints_without_errors() {
     isolated("generated_workflow_lints_without_errors", || {
         // The benchmark's size (~5,000 lines): every stage, every rule.
-        valid("120 KB workflow (lint)", generate_workflow(120_000));
+        valid(
+            "120 KB workflow (lint)",
+            generate_workflow_of_bytes(120_000),
+        );
     });
 }
 
@@ -595,7 +546,7 @@ fn generated_workflow_lints_without_errors() {
 #[ignore = "slow in debug builds (template and scope checks over 1 MB of tasks); run with --release"]
 fn ten_megabyte_valid_workflow_lints_without_errors() {
     isolated("ten_megabyte_valid_workflow_lints_without_errors", || {
-        let text = generate_workflow(10 * MIB);
+        let text = generate_workflow_of_bytes(10 * MIB);
         let found = run_case(
             "10 MB workflow (lint)",
             Duration::from_secs(120),
@@ -1031,7 +982,10 @@ fn unterminated_block_scalars_and_tags() {
 fn crlf_line_endings() {
     isolated("crlf_line_endings", || {
         valid("CRLF", SMALL.replace('\n', "\r\n"));
-        valid("CRLF 10k", generate_workflow(10_000).replace('\n', "\r\n"));
+        valid(
+            "CRLF 10k",
+            generate_workflow_of_bytes(10_000).replace('\n', "\r\n"),
+        );
     });
 }
 
@@ -1039,7 +993,10 @@ fn crlf_line_endings() {
 fn lone_cr_line_endings() {
     isolated("lone_cr_line_endings", || {
         valid("lone CR", SMALL.replace('\n', "\r"));
-        valid("lone CR 10k", generate_workflow(10_000).replace('\n', "\r"));
+        valid(
+            "lone CR 10k",
+            generate_workflow_of_bytes(10_000).replace('\n', "\r"),
+        );
         // Mixed line endings.
         let mixed: String = SMALL
             .split_inclusive('\n')

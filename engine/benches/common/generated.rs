@@ -8,7 +8,16 @@ use std::path::PathBuf;
 /// blocks with nested maps and flow maps, groups with `_parallel`, `td>` tasks with SQL block
 /// scalars and parameters, `sh>` tasks with `_env`, flow sequences, `_error` handlers.
 pub fn generate_workflow(lines: usize) -> String {
-    let mut out = String::with_capacity(lines * 40);
+    generate(lines * 40, |out| out.lines().count() >= lines)
+}
+
+/// The same workflow, of at least `bytes` bytes (the robustness tests' large inputs).
+pub fn generate_workflow_of_bytes(bytes: usize) -> String {
+    generate(bytes + 2048, |out| out.len() >= bytes)
+}
+
+fn generate(capacity: usize, done: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(capacity);
     out.push_str(
         "# Generated workflow for benchmarks.\n\
          timezone: Asia/Tokyo\n\
@@ -20,7 +29,7 @@ pub fn generate_workflow(lines: usize) -> String {
          \n",
     );
     let mut g = 0usize;
-    while out.lines().count() < lines {
+    while !done(&out) {
         let _ = write!(
             out,
             "# ---- group {g}: ingest and aggregate ----\n\
