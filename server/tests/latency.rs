@@ -4,11 +4,10 @@
 
 mod support;
 
-use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{uri, TestClient};
+use support::TestClient;
 use wf_engine::ide::{analyze_document, OverlayFileSystem};
 use wf_engine::load::MemoryFileSystem;
 
@@ -61,24 +60,8 @@ async fn diagnostics_latency_after_an_edit_of_a_5000_line_workflow() {
         // Type one character into a value in the middle of the file (an error every other
         // time: an unknown key at the top level).
         let line = text.lines().position(|l| l == "+stage_92:").unwrap() as u32;
-        let (range, insert) = if v % 2 == 0 {
-            (
-                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } }),
-                "x: 1\n",
-            )
-        } else {
-            (
-                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } }),
-                "",
-            )
-        };
         let t = Instant::now();
-        c.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri("/p/big.dig"), "version": v },
-                    "contentChanges": [{ "range": range, "text": insert }] }),
-        )
-        .await;
+        c.toggle_unknown_key("/p/big.dig", line, v).await;
         let d = c.diagnostics("/p/big.dig", Some(v)).await;
         server.push(t.elapsed());
         assert_eq!(

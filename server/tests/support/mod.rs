@@ -212,6 +212,28 @@ impl TestClient {
             .await;
     }
 
+    /// The edit the latency measurements repeat: at even `version`s inserts the unknown
+    /// top-level key `x: 1` as line `line` of `path`, at odd ones removes it again.
+    pub async fn toggle_unknown_key(&mut self, path: &str, line: u32, version: i32) {
+        let (range, insert) = if version % 2 == 0 {
+            (
+                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } }),
+                "x: 1\n",
+            )
+        } else {
+            (
+                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } }),
+                "",
+            )
+        };
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri(path), "version": version },
+                    "contentChanges": [{ "range": range, "text": insert }] }),
+        )
+        .await;
+    }
+
     /// Sends a request and returns the whole response (`result` or `error`).
     pub async fn request_raw(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
