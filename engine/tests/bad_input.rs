@@ -401,17 +401,9 @@ fn valid(name: &str, text: impl Into<Vec<u8>>) {
 
 // ---- generators ------------------------------------------------------------------------------
 
-/// xorshift64*: deterministic pseudo-random numbers without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A small valid workflow (for the line-ending and BOM cases).
 const SMALL: &str = "timezone: UTC\n\

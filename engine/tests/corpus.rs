@@ -12,6 +12,10 @@ use wf_engine::load::project::find_projects;
 use wf_engine::load::DiskFileSystem;
 use wf_engine::Severity;
 
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
+
 /// The corpus directory. Missing corpus fails the test unless `WF_SKIP_CORPUS=1` is set, so CI
 /// cannot pass by silently skipping it.
 fn corpus() -> Option<PathBuf> {
@@ -77,6 +81,151 @@ fn every_corpus_file_round_trips() {
         failures.len()
     );
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Edits for the incremental-parse test: text that opens or closes YAML constructs, keys at
+/// column 0, indentation, line breaks.
+const EDIT_PIECES: &[&str] = &[
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "a",
+    "é",
+    "\0",
+    "\u{feff}",
+    "#",
+    "# c\n",
+    ":",
+    ": ",
+    "- ",
+    "x: 1\n",
+    "  y: 2\n",
+    "x:\n- 1\n",
+    "+t:\n  echo>: hi\n",
+    "+t:\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "|\n",
+    "|+\n",
+    ">-\n",
+    "x: [1,\n",
+    "x: \"a\n",
+    "x: 'a\n",
+    "---\n",
+    "...\n",
+    "? ",
+    "&a ",
+    "*a",
+    "!include : x\n",
+    "%YAML 1.1\n",
+    "${",
+    "_export:\n  k: v\n",
+];
+
+/// A random edit of `text`: an insertion, deletion, replacement or a copied block of lines,
+/// often at the start of a line (where top-level entries begin).
+fn random_edit(rng: &mut Rng, text: &str) -> String {
+    let boundary = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i <= text.len())
+        .collect();
+    let at = if rng.below(2) == 0 {
+        line_starts[rng.below(line_starts.len())]
+    } else {
+        boundary(rng.below(text.len() + 1))
+    };
+    let end = boundary((at + 1 + rng.below(60)).min(text.len()));
+    let piece = EDIT_PIECES[rng.below(EDIT_PIECES.len())];
+    match rng.below(4) {
+        0 => format!("{}{}{}", &text[..at], piece, &text[at..]),
+        1 => format!("{}{}", &text[..at], &text[end..]),
+        2 => format!("{}{}{}", &text[..at], piece, &text[end..]),
+        _ => {
+            let from = line_starts[rng.below(line_starts.len())];
+            let to = line_starts
+                .iter()
+                .copied()
+                .find(|&s| s > from + rng.below(200))
+                .unwrap_or(text.len());
+            format!("{}{}{}", &text[..at], &text[from..to], &text[at..])
+        }
+    }
+}
+
+/// Reparsing only the top-level entries an edit touches (what the language server does
+/// after each change) gives exactly the tree of a full parse, over random edits of every
+/// corpus file; and it is used for most of them.
+#[test]
+fn incremental_reparse_equals_full_parse() {
+    use wf_engine::syntax::{parse, reparse, tree_text};
+    let Some(corpus) = corpus() else {
+        return;
+    };
+    let mut files = Vec::new();
+    yaml_files(&corpus, &mut files);
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    // Edits of error-free text whose result is error-free too: these should be reparsed.
+    let (mut edits, mut reparsed, mut valid_edits, mut valid_reparsed) = (0, 0, 0, 0);
+    for f in &files {
+        let Ok(mut text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let mut current = parse(&text);
+        for _ in 0..30 {
+            let new_text = random_edit(&mut rng, &text);
+            let full = parse(&new_text);
+            let valid = current.errors.is_empty() && full.errors.is_empty();
+            edits += 1;
+            valid_edits += valid as usize;
+            let next = match reparse(&text, &current, &new_text) {
+                Some(incremental) => {
+                    reparsed += 1;
+                    valid_reparsed += valid as usize;
+                    assert!(
+                        full.errors.is_empty(),
+                        "{}: reparsed, but a full parse has errors {:?}\n{new_text}",
+                        f.display(),
+                        full.errors
+                    );
+                    if incremental.green() != full.green() {
+                        assert_eq!(
+                            tree_text(&incremental.syntax()),
+                            tree_text(&full.syntax()),
+                            "{}: before:\n{text}\nafter:\n{new_text}",
+                            f.display()
+                        );
+                    }
+                    incremental
+                }
+                None => full,
+            };
+            // Keep editing broken text only now and then: most edits start from valid text.
+            if next.errors.is_empty() || rng.below(4) == 0 {
+                current = next;
+                text = new_text;
+            }
+        }
+    }
+    println!(
+        "incremental reparse: {reparsed} of {edits} random edits; \
+         {valid_reparsed} of {valid_edits} from error-free to error-free text"
+    );
+    assert!(
+        valid_reparsed * 10 > valid_edits * 7,
+        "reparsed only {valid_reparsed} of {valid_edits} edits between error-free texts"
+    );
 }
 
 /// Our rule code for each `kind` of VERDICTS.tsv.

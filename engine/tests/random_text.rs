@@ -5,17 +5,9 @@ use std::path::Path;
 use wf_engine::check::lint_project;
 use wf_engine::load::MemoryFileSystem;
 
-/// xorshift64*: deterministic pseudo-random numbers without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const PIECES: &[&str] = &[
     "-",

@@ -143,13 +143,30 @@ fn offset_of(needle: &str, shift: u32) -> u32 {
     start as u32 + col
 }
 
-/// Analysis of the whole document and its diagnostics as LSP values: the work behind each
-/// `publishDiagnostics`.
+/// The document after edit number `n`: an unknown top-level key in the middle is added
+/// (odd `n`) or removed again, as in the latency measurement through the server. Each
+/// analysis below sees a changed text, so it measures what follows a `didChange` (parses
+/// of unchanged files are reused; an edited one is parsed again where it changed).
+fn edited(n: usize) -> OverlayFileSystem {
+    static TOGGLED: OnceLock<String> = OnceLock::new();
+    let toggled = TOGGLED.get_or_init(|| text().replacen("+stage_92:\n", "x: 1\n+stage_92:\n", 1));
+    let mut fs = analysis().0.clone();
+    let t = if n % 2 == 1 { toggled.as_str() } else { text() };
+    fs.set(Path::new("/p/big.dig"), Arc::from(t));
+    fs
+}
+
+/// Analysis of the whole document after an edit and its diagnostics as LSP values: the work
+/// behind each `publishDiagnostics`.
 #[divan::bench(sample_count = 30)]
 fn analyze_and_convert_diagnostics(b: Bencher) {
-    let (fs, _) = analysis();
-    b.bench(|| {
-        let a = ide::analyze_document(fs, Path::new("/p/big.dig"));
+    let mut n = 0;
+    b.with_inputs(|| {
+        n += 1;
+        edited(n)
+    })
+    .bench_local_values(|fs| {
+        let a = ide::analyze_document(&fs, Path::new("/p/big.dig"));
         black_box(wf_server::convert::diagnostics(&a))
     });
 }
@@ -182,14 +199,18 @@ fn references_of_an_export(b: Bencher) {
 }
 
 /// The two halves of [`analyze_and_convert_diagnostics`]: reading, parsing, expanding and
-/// compiling the document ...
+/// compiling the document after an edit ...
 #[divan::bench(sample_count = 30)]
 fn load_and_compile(b: Bencher) {
-    let (fs, _) = analysis();
     let paths = [Path::new("/p/big.dig").to_path_buf()];
-    b.bench(|| {
+    let mut n = 0;
+    b.with_inputs(|| {
+        n += 1;
+        edited(n)
+    })
+    .bench_local_values(|fs| {
         black_box(wf_engine::check::LoadedProject::load(
-            fs,
+            &fs,
             Path::new("/p"),
             &paths,
             &Default::default(),

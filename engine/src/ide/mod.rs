@@ -47,6 +47,7 @@ pub use tokens::{semantic_tokens, SemanticToken, TokenKind};
 pub use workspace::{fuzzy_match, workspace_symbols, WorkspaceSymbol, WorkspaceSymbolKind};
 
 use crate::load::{normalize_path, DiskFileSystem, FileSystem};
+use crate::syntax::ParseCache;
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -58,6 +59,9 @@ use std::sync::Arc;
 pub struct OverlayFileSystem {
     base: Arc<dyn FileSystem + Send + Sync>,
     docs: HashMap<PathBuf, Arc<str>>,
+    /// The last parses of recently analyzed files, shared by every clone: after an edit only
+    /// the top-level entries it touches are parsed again.
+    parses: Arc<ParseCache>,
 }
 
 impl std::fmt::Debug for OverlayFileSystem {
@@ -80,6 +84,7 @@ impl OverlayFileSystem {
         OverlayFileSystem {
             base,
             docs: HashMap::new(),
+            parses: Arc::new(ParseCache::default()),
         }
     }
 
@@ -130,6 +135,10 @@ impl FileSystem for OverlayFileSystem {
             }
         }
         Ok(out)
+    }
+
+    fn parse_cache(&self) -> Option<&ParseCache> {
+        Some(&self.parses)
     }
 }
 

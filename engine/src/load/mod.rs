@@ -49,6 +49,12 @@ pub trait FileSystem: Sync {
         let _ = dir;
         Ok(Vec::new())
     }
+
+    /// Where to keep parses for reuse when a file is read again after an edit (the language
+    /// server's open documents); `None`: parse every time.
+    fn parse_cache(&self) -> Option<&syntax::ParseCache> {
+        None
+    }
 }
 
 /// The real file system.
@@ -209,7 +215,10 @@ impl<'fs> Loader<'fs> {
                 format!("the file is not valid UTF-8 (first invalid byte at offset {at}); digdag reads workflow files as UTF-8"),
             ));
         }
-        let parse = syntax::parse(&text);
+        let parse = match self.fs.parse_cache() {
+            Some(cache) => cache.parse(path, &text),
+            None => syntax::parse(&text),
+        };
         for e in &parse.errors {
             // Nesting beyond the parser's bound is "too complex", not a YAML error.
             let rule = if e.message.contains("nest") && e.message.contains("deeper than") {

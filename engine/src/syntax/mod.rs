@@ -4,11 +4,13 @@
 //! The scanner and parser follow SnakeYAML 1.23 (what digdag uses), so the errors are the ones
 //! digdag would report, but parsing never stops at an error.
 
+mod incremental;
 pub mod kind;
 mod parser;
 pub mod scalar;
 mod scanner;
 
+pub use incremental::{reparse, ParseCache};
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, YamlLanguage};
 pub use scanner::SyntaxError;
 
