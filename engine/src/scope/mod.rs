@@ -225,19 +225,7 @@ impl Scope {
                     }
                 }
             }
-            // A store of a name whose newest definition is already such a store (every
-            // `td>` task stores `td.last_job_id`) changes nothing a lookup decides: keep the
-            // first (one map update less per stored name, the bulk of a large workflow's).
-            let same_store = match (&var.origin, index.newest.get(var.name.as_str())) {
-                (Origin::Store { certain, .. }, Some(old)) => matches!(
-                    &old.origin,
-                    Origin::Store { certain: c, .. } if c == certain
-                ),
-                _ => false,
-            };
-            if !same_store {
-                index.newest.insert_mut(key, var.clone());
-            }
+            index.newest.insert_mut(key, var.clone());
             if let Some((root, _)) = var.name.split_once('.') {
                 if !index.below.contains_key(root) {
                     index.below.insert_mut(Rc::from(root), var.clone());
@@ -248,6 +236,20 @@ impl Scope {
             self.exports.push(var.clone());
         }
         self.vars.push(var);
+    }
+
+    /// Whether, in an indexed scope, storing `name` again changes nothing a lookup decides:
+    /// its newest definition is already a store of the same certainty (every `td>` task
+    /// stores `td.last_job_id`). Such a store is not added: lookups report the first of a run
+    /// of equal stores, and a large workflow's scopes stay small.
+    fn is_repeated_store(&self, name: &str, certain: bool) -> bool {
+        let Some(index) = &self.index else {
+            return false;
+        };
+        matches!(
+            index.newest.get(name).map(|v| &v.origin),
+            Some(Origin::Store { certain: c, .. }) if *c == certain
+        )
     }
 
     /// Every visible variable, most recent first (a later definition shadows an earlier one).
@@ -494,6 +496,9 @@ fn add_subtree_stores(task: &Task, scope: &mut Scope) {
             match operator_stores(name, command.as_ref(), &t.params) {
                 stores::Stores::Names(names) => {
                     for (n, certain) in names {
+                        if scope.is_repeated_store(&n, certain) {
+                            continue;
+                        }
                         scope.push(
                             n,
                             Origin::Store {

@@ -3,6 +3,7 @@
 //! ([`crate::schema`]: `stores`, `dynamic`, `exports`, `exports_command_keys`).
 
 use crate::load::{Entry, Value, ValueKind};
+use std::borrow::Cow;
 use crate::schema::{self, DynamicOutputs, StoreWhen};
 
 /// The names an operator task stores.
@@ -10,7 +11,7 @@ use crate::schema::{self, DynamicOutputs, StoreWhen};
 pub enum Stores {
     /// These dotted names, each with whether it is stored on every success (`false`: only in
     /// some situations, such as `emr>` creating a new cluster).
-    Names(Vec<(String, bool)>),
+    Names(Vec<(Cow<'static, str>, bool)>),
     /// Anything (`py>`, `rb>`, `call>`, `http_call>`, and operators the catalog does not know
     /// that are not misspellings of one it does, such as plugins).
     Anything,
@@ -44,16 +45,16 @@ pub fn operator_stores(operator: &str, command: Option<&Value>, params: &[Entry]
             Stores::Names(Vec::new())
         };
     };
-    let mut names: Vec<(String, bool)> = Vec::new();
+    let mut names: Vec<(Cow<'static, str>, bool)> = Vec::new();
     for s in spec.stores {
         match s.when {
-            StoreWhen::Always => names.push((s.name.to_string(), true)),
+            StoreWhen::Always => names.push((Cow::Borrowed(s.name), true)),
             StoreWhen::ParamEnabled(p) => {
                 if enabled(param(p)) {
-                    names.push((s.name.to_string(), true));
+                    names.push((Cow::Borrowed(s.name), true));
                 }
             }
-            StoreWhen::Sometimes(_) => names.push((s.name.to_string(), false)),
+            StoreWhen::Sometimes(_) => names.push((Cow::Borrowed(s.name), false)),
         }
     }
     match spec.dynamic {
@@ -68,7 +69,7 @@ pub fn operator_stores(operator: &str, command: Option<&Value>, params: &[Entry]
             };
             for v in params.iter().map(|e| &e.value).chain(command_entries) {
                 if let Some(dest) = v.scalar_text() {
-                    names.push((dest, true));
+                    names.push((Cow::Owned(dest), true));
                 }
             }
         }
