@@ -59,9 +59,11 @@ fn percentiles(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     eprintln!(
-        "  {name:<42} p50 {:>7.2} ms   p99 {:>7.2} ms   ({} samples)",
+        "  {name:<42} p50 {:>7.2} ms   p90 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms   ({} samples)",
         at(0.5).as_secs_f64() * 1e3,
+        at(0.9).as_secs_f64() * 1e3,
         at(0.99).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3,
         samples.len()
     );
 }

@@ -219,7 +219,7 @@ impl<'fs> LoadedProject<'fs> {
                 workflow_path: path,
                 project_root: &self.root,
                 fs: self.fs,
-                scopes: crate::scope::task_scopes_with(wf, self.config.params.as_ref()),
+                params: self.config.params.as_ref(),
                 called: self.called.contains(&normalized),
                 incomplete: *incomplete,
                 plugins_from_caller: self.called_with_plugins.contains(&normalized),

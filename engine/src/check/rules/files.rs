@@ -2,7 +2,7 @@
 //! targets and `require>` workflows, resolved as digdag resolves them: from the project root
 //! and the task's `_workdir` (a `call>`ed workflow in a subdirectory works in that directory).
 
-use super::RuleContext;
+use super::{RuleContext, TaskScope};
 use crate::check::registry::MISSING_FILE;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Value, ValueKind};
@@ -60,10 +60,10 @@ fn report(
 }
 
 /// Runs F001 over every operator task.
-pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &RuleContext<'_>, scopes: &[TaskScope<'_>], out: &mut Vec<Diagnostic>) {
     // Many tasks name the same files: ask the file system once per path.
     let cache: std::cell::RefCell<std::collections::HashMap<PathBuf, bool>> = Default::default();
-    for (t, scope) in &cx.scopes {
+    for (t, scope) in scopes {
         let TaskKind::Operator { name, command, .. } = &t.kind else {
             continue;
         };

@@ -30,8 +30,9 @@ pub struct RuleContext<'a> {
     pub project_root: &'a Path,
     /// For file checks.
     pub fs: &'a dyn FileSystem,
-    /// The scope of every task (main tree, `_error`, generated bodies).
-    pub scopes: Vec<(&'a Task, Scope)>,
+    /// Parameters the project configuration declares (`wf.toml` `[params]`): every task sees
+    /// them.
+    pub params: Option<&'a crate::load::Value>,
     /// Whether another workflow `call>`s this one (then its caller's `_export`s also apply,
     /// so parameters and variables missing here may come from there).
     pub called: bool,
@@ -42,7 +43,7 @@ pub struct RuleContext<'a> {
     /// Where the workflows will run.
     pub target: crate::schema::Target,
     /// Maps a scalar value's span to its offsets in the file (for exact `${...}` positions).
-    pub scalar_map: &'a dyn Fn(crate::Span) -> Option<crate::template::ScalarMap>,
+    pub scalar_map: &'a (dyn Fn(crate::Span) -> Option<crate::template::ScalarMap> + Sync),
     /// Secret keys the project declares (`wf.toml` `secrets`), if it declares them.
     pub secrets: Option<&'a [String]>,
     /// Plugin operators the project declares (`wf.toml` `plugins`).
@@ -60,17 +61,53 @@ impl RuleContext<'_> {
     }
 }
 
-/// Runs every semantic rule.
+/// A task and the variables it sees ([`crate::scope::task_scopes`]).
+pub type TaskScope<'a> = (&'a Task, Scope);
+
+/// Workflows with at least this many tasks run the rules that need no scopes on a second
+/// thread while the scopes are computed (below it a thread costs more than it saves).
+const PARALLEL_FROM_TASKS: usize = 200;
+
+/// Runs every semantic rule. Diagnostics come out in the same order either way.
 pub fn run_all(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    retry::check(cx, out);
-    sla::check(cx, out);
-    operators::check(cx, out);
-    params::check(cx, out);
-    files::check(cx, out);
-    profile::check(cx, out);
-    templates::check(cx, out);
-    secrets::check(cx, out);
-    literal_secrets::check(cx, out);
+    let without_scopes = || {
+        let (mut first, mut second, mut third) = (Vec::new(), Vec::new(), Vec::new());
+        retry::check(cx, &mut first);
+        sla::check(cx, &mut first);
+        operators::check(cx, &mut first);
+        profile::check(cx, &mut second);
+        literal_secrets::check(cx, &mut third);
+        (first, second, third)
+    };
+    let with_scopes = || {
+        let scopes = crate::scope::task_scopes_with(cx.workflow, cx.params);
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        params::check(cx, &scopes, &mut first);
+        files::check(cx, &scopes, &mut first);
+        templates::check(cx, &scopes, &mut second);
+        secrets::check(cx, &scopes, &mut second);
+        (first, second)
+    };
+    let mut tasks = 0;
+    all_tasks(&cx.workflow.root, &mut |_| tasks += 1);
+    let ((a1, a2, a3), (b1, b2)) = if tasks >= PARALLEL_FROM_TASKS {
+        std::thread::scope(|s| {
+            let other = s.spawn(without_scopes);
+            let scoped = with_scopes();
+            // A panic in a rule is a bug; on the main thread it would propagate the same way.
+            let other = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (other, scoped)
+        })
+    } else {
+        (without_scopes(), with_scopes())
+    };
+    // The order of a sequential run: retry, sla, operators, params, files, profile,
+    // templates, secrets, literal secrets.
+    for part in [a1, b1, a2, b2, a3] {
+        out.extend(part);
+    }
 }
 
 /// Visits every task, including `_error` tasks and generated `_do`/`_else_do`/`_check` bodies.

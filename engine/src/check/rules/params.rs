@@ -3,7 +3,7 @@
 //! among the allowed values (O004: `engine: prestoo`, a bad `wait>` duration), and parameters
 //! that exclude each other (O005: `create_table` with `insert_into`).
 
-use super::RuleContext;
+use super::{RuleContext, TaskScope};
 use crate::check::registry::{EXCLUSIVE_PARAMETERS, INVALID_PARAMETER_VALUE, MISSING_PARAMETER};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Value, ValueKind};
@@ -165,12 +165,12 @@ fn check_value(spec_param: &ParamSpec, e: &crate::load::Entry, out: &mut Vec<Dia
 }
 
 /// Runs O003, O004 and O005 over every operator task.
-pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &RuleContext<'_>, scopes: &[TaskScope<'_>], out: &mut Vec<Diagnostic>) {
     // Missing required parameters, grouped: one report per operator and parameter, at the
     // first task, counting the others (a workflow missing `td.database` would otherwise
     // report every `td>` task).
     let mut missing: Vec<(String, &'static str, crate::Span)> = Vec::new();
-    for (t, scope) in &cx.scopes {
+    for (t, scope) in scopes {
         let TaskKind::Operator {
             name,
             name_span,

@@ -1,7 +1,7 @@
 //! `${secret:key}` (V004): when the project declares its secrets (`wf.toml` `secrets`), every
 //! key a task uses must be among them (digdag fails with `Secret not found for key`).
 
-use super::RuleContext;
+use super::{RuleContext, TaskScope};
 use crate::check::registry::UNKNOWN_SECRET;
 use crate::diagnostic::Diagnostic;
 use crate::load::Value;
@@ -29,10 +29,10 @@ pub fn secret_keys(s: &str) -> Vec<(String, std::ops::Range<usize>)> {
 }
 
 /// Runs V004.
-pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &RuleContext<'_>, scopes: &[TaskScope<'_>], out: &mut Vec<Diagnostic>) {
     let Some(known) = cx.secrets else { return };
     let mut seen = std::collections::HashSet::new();
-    for (t, _) in &cx.scopes {
+    for (t, _) in scopes {
         let mut values: Vec<&Value> = t.params.iter().map(|e| &e.value).collect();
         if let Some(e) = &t.options.export {
             values.push(e);

@@ -4,7 +4,7 @@
 //! `py>`-like task). Exported templates are evaluated in every task that inherits them, so
 //! they are checked in each of those tasks (and reported once).
 
-use super::RuleContext;
+use super::{RuleContext, TaskScope};
 use crate::check::registry::{POSSIBLY_UNDEFINED_VARIABLE, TEMPLATE_SYNTAX, UNDEFINED_VARIABLE};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Value, ValueKind};
@@ -61,7 +61,7 @@ fn strings<'a>(v: &'a Value, earlier: &[&'a str], out: &mut Vec<Evaluated<'a>>) 
 }
 
 /// Runs V001-V003.
-pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &RuleContext<'_>, scopes: &[TaskScope<'_>], out: &mut Vec<Diagnostic>) {
     // (span of the expression's root, name) reported already: an exported template is
     // evaluated in many tasks but reported once.
     let mut reported: HashSet<(Span, String)> = HashSet::new();
@@ -69,7 +69,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     // An exported template is analysed once, not once per inheriting task.
     let mut cache: Analyses = HashMap::new();
     let scheduled = cx.workflow.root.options.schedule.is_some();
-    for (t, scope) in &cx.scopes {
+    for (t, scope) in scopes {
         if !matches!(t.kind, TaskKind::Operator { .. }) {
             continue;
         }
