@@ -78,20 +78,31 @@ async fn through_the_server() {
     let (mut c, _) = TestClient::start_with(support::big_workflow_disk(), json!({})).await;
     c.open("/p/big.dig", text).await;
     c.diagnostics("/p/big.dig", Some(1)).await;
-    // Diagnostics after a change: add, then remove, an unknown top-level key in the middle.
-    let (line, _) = position_of("+stage_92:", 0);
-    let mut after_change = Vec::new();
-    for v in 2..=101 {
-        let t = Instant::now();
-        c.toggle_unknown_key("/p/big.dig", line, v).await;
-        let d = c.diagnostics("/p/big.dig", Some(v)).await;
-        after_change.push(t.elapsed());
-        assert_eq!(
-            d["diagnostics"].as_array().map(Vec::len),
-            Some((v % 2 == 0) as usize)
-        );
+    // Diagnostics after a change, three kinds of edit in the middle of the file, each made
+    // and undone 50 times: a new top-level key (a warning comes and goes); a character typed
+    // in a task's value (`engine: presto` -> `prestox`, an error comes and goes); a syntax
+    // error (an unclosed `[`: the whole file is parsed again, with errors).
+    let top_level = (position_of("+stage_92:", 0).0, 0);
+    let (engine_line, engine_col) = position_of("engine: presto", 0);
+    let in_value = (engine_line, engine_col + "engine: presto".len() as u32);
+    let (table_line, table_col) = position_of("create_table: ", 0);
+    let unclosed = (table_line, table_col + "create_table: ".len() as u32);
+    let mut version = 1;
+    for (name, at, insert) in [
+        ("didChange -> publishDiagnostics", top_level, "x: 1\n"),
+        ("  typing in a task's value", in_value, "x"),
+        ("  a syntax error (full parse)", unclosed, "["),
+    ] {
+        let mut after_change = Vec::new();
+        for _ in 0..100 {
+            version += 1;
+            let t = Instant::now();
+            c.toggle_text("/p/big.dig", at, insert, version).await;
+            c.diagnostics("/p/big.dig", Some(version)).await;
+            after_change.push(t.elapsed());
+        }
+        percentiles(name, after_change);
     }
-    percentiles("didChange -> publishDiagnostics", after_change);
     let request = |(line, character): (u32, u32)| {
         json!({ "textDocument": { "uri": uri("/p/big.dig") },
                 "position": { "line": line, "character": character } })

@@ -3,8 +3,8 @@
 //! ([`crate::schema`]: `stores`, `dynamic`, `exports`, `exports_command_keys`).
 
 use crate::load::{Entry, Value, ValueKind};
-use std::borrow::Cow;
 use crate::schema::{self, DynamicOutputs, StoreWhen};
+use std::borrow::Cow;
 
 /// The names an operator task stores.
 #[derive(Clone, Debug, PartialEq)]

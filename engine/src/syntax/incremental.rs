@@ -2,16 +2,19 @@
 //! splice them into the previous tree.
 //!
 //! A workflow is a mapping at column 0, and a line that starts a key at column 0 ends every
-//! block construct before it (plain and block scalars need indentation to continue; an open
-//! flow collection or quoted scalar would make the region fail to parse on its own). So the
-//! text from the start of one top-level entry to the start of a later one parses the same
-//! alone as inside the whole document. [`reparse`] uses that only when it is sure: the old
-//! parse and the re-parsed region are error-free and have the expected shape; otherwise it
-//! declines and the caller parses everything. `tests/incremental_parse.rs` checks the result
-//! equals a full parse on random edits of every corpus file.
+//! block construct before it (plain and block scalars need indentation to continue) and
+//! puts the scanner back in a fresh state: the indentation unwound, no pending simple key.
+//! So, from the start of one top-level entry to the start of a later one, the text parses the
+//! same alone as inside the whole document, unless it leaves something open that the rest
+//! would continue: a flow collection or a quoted scalar (these may span lines at any
+//! indentation). [`reparse`] declines then: when the region ends inside a flow collection or
+//! has an error at its very end; otherwise it splices the region's tree and errors in (the
+//! other errors kept, those after it shifted) and the caller need not parse everything.
+//! `tests/corpus.rs` checks that the result equals a full parse, tree and errors, over random
+//! edits of every corpus file.
 
 use super::kind::SyntaxKind::{self, BLOCK_MAP, DOCUMENT, ENTRY};
-use super::{is_printable, parser, Parse};
+use super::{is_printable, parser, Parse, SyntaxError};
 use rowan::{GreenNode, GreenNodeData, GreenToken, NodeOrToken};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -21,7 +24,7 @@ type Element = NodeOrToken<GreenNode, GreenToken>;
 /// The parse of `new_text`, reusing `old` (the parse of `old_text`) outside the top-level
 /// entries the change touches; `None` when that is not certain to equal a full parse.
 pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
-    if !old.errors.is_empty() || u32::from(old.green.text_len()) as usize != old_text.len() {
+    if u32::from(old.green.text_len()) as usize != old_text.len() {
         return None;
     }
     if old_text == new_text {
@@ -29,36 +32,93 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
     }
     let (change_start, change_end) = changed_range(old_text, new_text);
     let shape = Shape::of(&old.green)?;
-    // The entry the change starts in (or after whose start it lies).
-    let i = shape
+    // An error at the mapping's start is about the document (`%YAML` without `---`), which
+    // the region alone cannot reproduce; the error for a character digdag does not accept
+    // names only the first such character of the text.
+    let map_start = shape.entries.first()?.1;
+    if old
+        .errors
+        .iter()
+        .any(|e| e.start as usize <= map_start || e.message.starts_with(super::UNPRINTABLE_MESSAGE))
+    {
+        return None;
+    }
+    // The region's ends are the starts of top-level entries, on lines that start an ordinary
+    // key at column 0 (`? key` / `: value` pairs and sequences may join lines there; a new
+    // comment line goes with the entry before it).
+    let starts_key = |text: &str, at: usize| {
+        (at == 0 || text.as_bytes().get(at - 1) == Some(&b'\n'))
+            && text
+                .get(at..)
+                .and_then(|t| t.chars().next())
+                .is_none_or(|c| {
+                    c.is_alphanumeric() || matches!(c, '+' | '_' | '"' | '\'' | '!' | '$' | '.')
+                })
+    };
+    // The first: the entry the change starts in (or after whose start it lies).
+    let mut i = shape
         .entries
         .iter()
         .rposition(|&(_, start)| start <= change_start)?;
-    let (first_child, region_start) = shape.entries[i];
-    if region_start != 0 && old_text.as_bytes()[region_start - 1] != b'\n' {
-        return None;
+    while !(starts_key(old_text, shape.entries[i].1) && starts_key(new_text, shape.entries[i].1)) {
+        i = i.checked_sub(1)?;
     }
-    // The first entry wholly after the change, if any, at column 0.
+    let (first_child, region_start) = shape.entries[i];
+    // The end: the first entry wholly after the change, if any.
     let after = shape.entries[i + 1..]
         .iter()
-        .find(|&&(_, start)| start > change_end)
+        .find(|&&(_, start)| start > change_end && starts_key(old_text, start))
         .copied();
-    if let Some((_, start)) = after {
-        if old_text.as_bytes()[start - 1] != b'\n' {
-            return None;
-        }
-    } else if !shape.map_is_last {
+    if after.is_none() && !shape.map_is_last {
         return None;
     }
     let region_end_old = after.map_or(old_text.len(), |(_, s)| s);
-    let region_end = (region_end_old + new_text.len()).checked_sub(old_text.len())?;
+    let delta = new_text.len() as i64 - old_text.len() as i64;
+    let region_end = usize::try_from(region_end_old as i64 + delta).ok()?;
     let region = new_text.get(region_start..region_end)?;
     if !region.chars().all(is_printable) {
         return None;
     }
-    let (green, errors) = parser::parse_text(region);
-    if !errors.is_empty() {
+    let (green, region_errors, closed) = parser::parse_text_ending(region);
+    if after.is_some() && !closed {
+        // Something left open at the region's end would continue into the next entry.
         return None;
+    }
+    // The old errors before the region stay, those after it move with the text.
+    let mut errors = Vec::with_capacity(old.errors.len() + region_errors.len());
+    for e in &old.errors {
+        let noticed = e.noticed_at.unwrap_or(e.start) as usize;
+        if (e.start as usize) < region_start {
+            if noticed >= region_start {
+                return None;
+            }
+            errors.push(e.clone());
+        }
+    }
+    let shift = |at: u32, by: i64| u32::try_from(at as i64 + by).ok();
+    for e in region_errors {
+        errors.push(SyntaxError {
+            start: shift(e.start, region_start as i64)?,
+            end: shift(e.end, region_start as i64)?,
+            noticed_at: match e.noticed_at {
+                Some(at) => Some(shift(at, region_start as i64)?),
+                None => None,
+            },
+            message: e.message,
+        });
+    }
+    for e in old.errors.iter().filter(|_| after.is_some()) {
+        if e.start as usize >= region_end_old {
+            errors.push(SyntaxError {
+                start: shift(e.start, delta)?,
+                end: shift(e.end, delta)?,
+                noticed_at: match e.noticed_at {
+                    Some(at) => Some(shift(at, delta)?),
+                    None => None,
+                },
+                message: e.message.clone(),
+            });
+        }
     }
     let (entries, trailing) = region_entries(&green)?;
 
@@ -100,7 +160,7 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
     };
     Some(Parse {
         green: GreenNode::new(root.kind(), new_root),
-        errors: Vec::new(),
+        errors,
     })
 }
 
@@ -245,7 +305,7 @@ impl ParseCache {
     }
 
     /// Parses `text`, the content of `path`, from the cached parse of an earlier content
-    /// when possible; remembers the result when it is error-free.
+    /// when possible, and remembers the result.
     pub fn parse(&self, path: &Path, text: &Arc<str>) -> Parse {
         let previous =
             self.lock().iter().rev().find_map(|(p, t, parse)| {
@@ -256,7 +316,7 @@ impl ParseCache {
             .unwrap_or_else(|| super::parse(text));
         let mut entries = self.lock();
         entries.retain(|(p, _, _)| p.as_path() != path);
-        if parse.errors.is_empty() && self.capacity > 0 {
+        if self.capacity > 0 {
             if entries.len() >= self.capacity {
                 entries.remove(0);
             }

@@ -44,7 +44,7 @@ pub fn parse(text: &str) -> Parse {
             start: pos as u32,
             end: (pos + c.len_utf8()) as u32,
             message: format!(
-                "unacceptable code point '{}' (0x{:X}) special characters are not allowed",
+                "{UNPRINTABLE_MESSAGE} '{}' (0x{:X}) special characters are not allowed",
                 c.escape_default(),
                 c as u32
             ),
@@ -54,6 +54,9 @@ pub fn parse(text: &str) -> Parse {
     }
     Parse { green, errors }
 }
+
+/// The start of the error for a character SnakeYAML's reader does not accept.
+const UNPRINTABLE_MESSAGE: &str = "unacceptable code point";
 
 /// Characters SnakeYAML's reader accepts.
 fn is_printable(c: char) -> bool {

@@ -30,6 +30,15 @@ struct Parser<'a> {
 /// Parses `text` into a green tree and a list of errors. Never fails; every byte of `text`
 /// is in exactly one token of the tree.
 pub fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
+    let (green, errors, _) = parse_text_ending(text);
+    (green, errors)
+}
+
+/// Like [`parse_text`], also telling whether the text ended with nothing left open: outside
+/// any flow collection, no broken flow collection recovered from, and no error reaching its
+/// end (such as an unterminated quoted scalar), so that text appended at a new line would
+/// start in a fresh state.
+pub fn parse_text_ending(text: &str) -> (GreenNode, Vec<SyntaxError>, bool) {
     let mut p = Parser {
         text,
         scanner: Scanner::new(text),
@@ -45,8 +54,13 @@ pub fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
     p.stream();
     p.trivia_to(text.len());
     p.builder.finish_node();
+    let left_open = p.scanner.flow_level() > 0 || p.scanner.recovered_from_flow();
     let mut errors = p.scanner.errors;
     errors.extend(p.errors);
+    let reaches_end = |e: &SyntaxError| {
+        e.end as usize >= text.len() || e.noticed_at.is_some_and(|at| at as usize >= text.len())
+    };
+    let closed = !left_open && !errors.iter().any(reaches_end);
     // Stable sort: at equal positions the scanner's (more specific) error comes first.
     errors.sort_by_key(|e| e.start);
     // One error per line: the first one; what follows on that line is a consequence.
@@ -63,7 +77,7 @@ pub fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
         last_line = Some(line);
         keep
     });
-    (p.builder.finish(), errors)
+    (p.builder.finish(), errors, closed)
 }
 
 fn token_kind(t: Tok) -> SyntaxKind {

@@ -124,6 +124,7 @@ pub struct Scanner<'a> {
     col: usize,
     done: bool,
     flow_level: usize,
+    recovered_from_flow: bool,
     tokens: VecDeque<Token>,
     tokens_taken: usize,
     indent: isize,
@@ -155,6 +156,7 @@ impl<'a> Scanner<'a> {
             col: 0,
             done: false,
             flow_level: 0,
+            recovered_from_flow: false,
             tokens: VecDeque::new(),
             tokens_taken: 0,
             indent: -1,
@@ -250,6 +252,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// How many flow collections are open at this point of the text.
+    pub fn flow_level(&self) -> usize {
+        self.flow_level
+    }
+
+    /// Whether scanning restarted after a broken flow collection ([`Self::recover_from_flow`]).
+    pub fn recovered_from_flow(&self) -> bool {
+        self.recovered_from_flow
+    }
+
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
         let end = end.max(start).min(self.bytes.len());
         let start = start.min(end);
@@ -313,6 +325,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.flow_level = 0;
+        self.recovered_from_flow = true;
         self.possible_simple_keys.truncate(1);
         self.possible_simple_keys[0] = None;
         self.allow_simple_key = true;

@@ -215,21 +215,32 @@ impl TestClient {
     /// The edit the latency measurements repeat: at even `version`s inserts the unknown
     /// top-level key `x: 1` as line `line` of `path`, at odd ones removes it again.
     pub async fn toggle_unknown_key(&mut self, path: &str, line: u32, version: i32) {
-        let (range, insert) = if version % 2 == 0 {
-            (
-                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } }),
-                "x: 1\n",
-            )
+        self.toggle_text(path, (line, 0), "x: 1\n", version).await;
+    }
+
+    /// At even `version`s inserts `text` at `at` (line, UTF-16 column) of `path`, at odd ones
+    /// removes it again.
+    pub async fn toggle_text(&mut self, path: &str, at: (u32, u32), text: &str, version: i32) {
+        let (line, character) = at;
+        let end = match text.rsplit_once('\n') {
+            Some((before, after)) => (
+                line + before.matches('\n').count() as u32 + 1,
+                after.encode_utf16().count() as u32,
+            ),
+            None => (line, character + text.encode_utf16().count() as u32),
+        };
+        let (end, insert) = if version % 2 == 0 {
+            (at, text)
         } else {
-            (
-                json!({ "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } }),
-                "",
-            )
+            (end, "")
         };
         self.notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri(path), "version": version },
-                    "contentChanges": [{ "range": range, "text": insert }] }),
+                    "contentChanges": [{
+                        "range": { "start": { "line": line, "character": character },
+                                   "end": { "line": end.0, "character": end.1 } },
+                        "text": insert }] }),
         )
         .await;
     }
