@@ -65,24 +65,33 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
     }
     let (first_child, region_start) = shape.entries[i];
     // The end: the first entry wholly after the change, if any.
-    let after = shape.entries[i + 1..]
+    let mut after = shape.entries[i + 1..]
         .iter()
         .find(|&&(_, start)| start > change_end && starts_key(old_text, start))
         .copied();
-    if after.is_none() && !shape.map_is_last {
-        return None;
+    if !shape.map_is_last {
+        // Something follows the mapping (`...`): the region must end before it.
+        after?;
     }
-    let region_end_old = after.map_or(old_text.len(), |(_, s)| s);
     let delta = new_text.len() as i64 - old_text.len() as i64;
-    let region_end = usize::try_from(region_end_old as i64 + delta).ok()?;
-    let region = new_text.get(region_start..region_end)?;
-    if !region.chars().all(is_printable) {
-        return None;
-    }
-    let (green, region_errors, closed) = parser::parse_text_ending(region);
+    let parse_region = |after: Option<(usize, usize)>| {
+        let region_end_old = after.map_or(old_text.len(), |(_, s)| s);
+        let region_end = usize::try_from(region_end_old as i64 + delta).ok()?;
+        let region = new_text.get(region_start..region_end)?;
+        if !region.chars().all(is_printable) {
+            return None;
+        }
+        Some((region_end_old, parser::parse_text_ending(region)))
+    };
+    let (mut region_end_old, (mut green, mut region_errors, closed)) = parse_region(after)?;
     if after.is_some() && !closed {
-        // Something left open at the region's end would continue into the next entry.
-        return None;
+        // Something left open at the region's end (an unclosed `[`) would continue into the
+        // next entry: parse from the region's start to the end of the text instead.
+        if !shape.map_is_last {
+            return None;
+        }
+        after = None;
+        (region_end_old, (green, region_errors, _)) = parse_region(None)?;
     }
     // The old errors before the region stay, those after it move with the text.
     let mut errors = Vec::with_capacity(old.errors.len() + region_errors.len());

@@ -74,3 +74,69 @@ fn deep_nesting_is_bounded() {
         .collect();
     roundtrip(&deep_block);
 }
+
+/// Edits of a workflow that are re-parsed region by region ([`reparse`]) give the tree and
+/// errors of a full parse; edits that could change how the rest parses are declined or re-parse
+/// to the end.
+#[test]
+fn reparse_equals_a_full_parse() {
+    let text =
+        "timezone: UTC\n+a:\n  echo>: hi\n+b:\n  sh>: date\n  _retry: 2\n+c:\n  echo>: bye\n";
+    let old = parse(text);
+    let at = |needle: &str| text.find(needle).unwrap();
+    // (what, edit at, removed bytes, inserted text, re-parsed?)
+    let cases: &[(&str, usize, usize, &str, bool)] = &[
+        ("typing in a value", at("date") + 4, 0, "x", true),
+        ("a new top-level key", at("+b:"), 0, "x: 1\n", true),
+        ("a new task", at("+c:"), 0, "+new:\n  echo>: x\n", true),
+        (
+            "removing a task",
+            at("+b:"),
+            at("+c:") - at("+b:"),
+            "",
+            true,
+        ),
+        ("a comment line", at("+b:"), 0, "# note\n", true),
+        ("a broken key", at("date"), 0, ": :", true),
+        ("an unclosed flow sequence", at("date"), 0, "[", true),
+        ("an unclosed quote", at("date"), 0, "\"", true),
+        ("indenting a top-level key", at("+b:"), 0, "  ", true),
+        ("a document start", at("+b:"), 0, "---\n", false),
+        ("an explicit value line", at("+b:"), 0, ": x\n", true),
+    ];
+    for &(what, pos, removed, insert, expect_reparsed) in cases {
+        let new = format!("{}{}{}", &text[..pos], insert, &text[pos + removed..]);
+        let full = parse(&new);
+        match reparse(text, &old, &new) {
+            Some(re) => {
+                assert!(expect_reparsed, "{what}: re-parsed");
+                assert_eq!(tree_text(&re.syntax()), tree_text(&full.syntax()), "{what}");
+                assert_eq!(re.errors, full.errors, "{what}");
+            }
+            None => assert!(!expect_reparsed, "{what}: declined"),
+        }
+    }
+}
+
+/// A [`ParseCache`] gives what [`parse`] gives, edit after edit.
+#[test]
+fn parse_cache_follows_edits() {
+    let cache = ParseCache::new(2);
+    let path = std::path::Path::new("/p/wf.dig");
+    let mut text = String::from("+a:\n  echo>: hi\n");
+    for (i, line) in ["+b:\n  sh>: x\n", "+c: [\n", "  _retry: 1\n", "+d:\n"]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(line);
+        let arc: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());
+        let cached = cache.parse(path, &arc);
+        let full = parse(&text);
+        assert_eq!(
+            tree_text(&cached.syntax()),
+            tree_text(&full.syntax()),
+            "edit {i}"
+        );
+        assert_eq!(cached.errors, full.errors, "edit {i}");
+    }
+}
