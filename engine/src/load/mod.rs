@@ -257,6 +257,11 @@ impl<'fs> Loader<'fs> {
         let id = self.read_file(path, None)?;
         let value = self.take_value(id);
         let value = self.expect_object(id, value);
+        // Without the `!include` tag in its text a file has nothing to expand (walking and
+        // rebuilding a large workflow's values would cost more than this scan).
+        if !self.sources.get(id).text.contains("!include") {
+            return Ok((id, value));
+        }
         let value =
             value.map(|v| include::expand(self, id, v, &mut vec![include::normalize(path)]));
         Ok((id, value))
