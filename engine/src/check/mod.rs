@@ -147,16 +147,16 @@ impl<'fs> LoadedProject<'fs> {
                             || (d.severity == crate::Severity::Error && d.span.file != file)
                     });
                     let name = workflow_name(root, path);
-                    let wf = model::compile_workflow_for(
-                        &name,
-                        file,
-                        &value,
-                        target,
-                        &mut loader.diagnostics,
-                    );
                     if let Some(schedule) = value.as_object().and_then(|o| o.entry("schedule")) {
                         check_schedule(schedule, &mut loader.diagnostics);
                     }
+                    let wf = model::compile_workflow_for(
+                        &name,
+                        file,
+                        value,
+                        target,
+                        &mut loader.diagnostics,
+                    );
                     loaded.push((path.clone(), wf, incomplete));
                 }
                 Ok((_, None)) => {}

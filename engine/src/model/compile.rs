@@ -46,15 +46,15 @@ pub fn compile_workflow(
     root: &Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Workflow {
-    compile_workflow_for(name, file, root, Target::Digdag, diagnostics)
+    compile_workflow_for(name, file, root.clone(), Target::Digdag, diagnostics)
 }
 
-/// Like [`compile_workflow`], for a target: Treasure Workflow also accepts the top-level
-/// `trigger:`.
+/// Like [`compile_workflow`], for a target (Treasure Workflow also accepts the top-level
+/// `trigger:`), taking the root value: its tasks move into the root task, not copied.
 pub fn compile_workflow_for(
     name: &str,
     file: FileId,
-    root: &Value,
+    root: Value,
     target: Target,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Workflow {
@@ -74,8 +74,11 @@ pub fn compile_workflow_for(
             format!("Validating workflow task failed: name {msg}: \"+{name}\" (the root task is named after the file; rename the file)"),
         ));
     }
-    let empty = Object::default();
-    let obj = root.as_object().unwrap_or(&empty);
+    let root_span = root.span;
+    let obj = match root.kind {
+        ValueKind::Object(o) => o,
+        _ => Object::default(),
+    };
     let mut timezone = None;
     for e in &obj.entries {
         let key = e.key.as_str();
@@ -156,16 +159,15 @@ pub fn compile_workflow_for(
     let root_obj = Object {
         entries: obj
             .entries
-            .iter()
+            .into_iter()
             .filter(|e| {
                 e.key == "_export"
                     || e.key.starts_with('+')
                     || (TOP_LEVEL_KEYS.contains(&e.key.as_str()) && e.key != "timezone")
             })
-            .cloned()
             .collect(),
     };
-    let root_value = Value::new(ValueKind::Object(root_obj), root.span);
+    let root_value = Value::new(ValueKind::Object(root_obj), root_span);
     let root_name = format!("+{name}");
     let root_task = c.task(&root_name, &root_name, file_span, &root_value, None);
     Workflow {
