@@ -192,3 +192,88 @@ async fn ten_thousand_random_edits_keep_the_server_text_exact() {
     println!("{sent} edits in {} notifications", version - 1);
     c.shutdown().await;
 }
+
+/// Edits for [`diagnostics_after_random_edits_equal_a_fresh_analysis`]: keys at column 0,
+/// indentation, unclosed brackets and quotes, templates.
+const STRUCTURAL: &[&str] = &[
+    "x: 1\n",
+    "+t:\n  echo>: ${stage}\n",
+    "  +u:\n    sh>: ${td.last_job_id}\n",
+    "[",
+    "]",
+    "\"",
+    "'",
+    "#",
+    ": ",
+    "\n",
+    "  ",
+    "_parallel: true\n",
+    "${",
+    "engine: hive\n",
+    "? ",
+    "- ",
+    "---\n",
+];
+
+/// The server reuses the previous parse of a document after each edit (only the top-level
+/// entries an edit touches are parsed again): after every one of 300 random edits of a
+/// workflow, the diagnostics it publishes equal those of a fresh analysis of the same text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_after_random_edits_equal_a_fresh_analysis() {
+    use std::path::Path;
+    use std::sync::Arc;
+    use wf_engine::ide::{analyze_document, OverlayFileSystem};
+    let mut c = TestClient::start(MemoryFileSystem::new()).await;
+    let path = "/p/edited.dig";
+    let original = support::workflow_text(4);
+    let mut text = original.clone();
+    c.open(path, &text).await;
+    let mut rng = Rng(0x0dd5_eed5_1234_5678);
+    for version in 2..302 {
+        if text.len() > 4 * original.len() {
+            // Keep the document from growing without bound: back to the start, in full.
+            text = original.clone();
+            c.notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri(path), "version": version },
+                        "contentChanges": [{ "text": text }] }),
+            )
+            .await;
+        } else {
+            // ASCII only: byte columns are UTF-16 columns.
+            let line_starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            let a = if rng.below(2) == 0 {
+                line_starts[rng.below(line_starts.len())].min(text.len())
+            } else {
+                rng.below(text.len() + 1)
+            };
+            let b = (a + rng.below(3) * rng.below(12)).min(text.len());
+            let insert = STRUCTURAL[rng.below(STRUCTURAL.len())];
+            let position = |at: usize| {
+                let line = line_starts.partition_point(|&s| s <= at) - 1;
+                json!({ "line": line, "character": at - line_starts[line] })
+            };
+            c.notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri(path), "version": version },
+                        "contentChanges": [{
+                            "range": { "start": position(a), "end": position(b) },
+                            "text": insert }] }),
+            )
+            .await;
+            text.replace_range(a..b, insert);
+        }
+        let published = c.diagnostics(path, Some(version)).await;
+        let mut fs = OverlayFileSystem::new(Arc::new(MemoryFileSystem::new()));
+        fs.set(Path::new(path), Arc::from(text.as_str()));
+        let fresh = wf_server::convert::diagnostics(&analyze_document(&fs, Path::new(path)));
+        assert_eq!(
+            published["diagnostics"],
+            serde_json::to_value(&fresh).unwrap(),
+            "after edit {version}:\n{text}"
+        );
+    }
+    c.shutdown().await;
+}

@@ -59,8 +59,8 @@ use std::sync::Arc;
 pub struct OverlayFileSystem {
     base: Arc<dyn FileSystem + Send + Sync>,
     docs: HashMap<PathBuf, Arc<str>>,
-    /// The last parses of recently analyzed files, shared by every clone: after an edit only
-    /// the top-level entries it touches are parsed again.
+    /// The last parses of recently analyzed open documents, shared by every clone: after an
+    /// edit only the top-level entries it touches are parsed again.
     parses: Arc<ParseCache>,
 }
 
@@ -137,8 +137,12 @@ impl FileSystem for OverlayFileSystem {
         Ok(out)
     }
 
-    fn parse_cache(&self) -> Option<&ParseCache> {
-        Some(&self.parses)
+    /// Open documents only: they are the files being edited (a project-wide request reads
+    /// every workflow once and should not push them out).
+    fn parse_cache(&self, path: &Path) -> Option<&ParseCache> {
+        self.docs
+            .contains_key(&normalize_path(path))
+            .then_some(&*self.parses)
     }
 }
 

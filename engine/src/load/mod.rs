@@ -50,9 +50,10 @@ pub trait FileSystem: Sync {
         Ok(Vec::new())
     }
 
-    /// Where to keep parses for reuse when a file is read again after an edit (the language
-    /// server's open documents); `None`: parse every time.
-    fn parse_cache(&self) -> Option<&syntax::ParseCache> {
+    /// Where to keep the parse of `path` for reuse when it is read again after an edit (the
+    /// language server's open documents); `None`: parse it every time.
+    fn parse_cache(&self, path: &Path) -> Option<&syntax::ParseCache> {
+        let _ = path;
         None
     }
 }
@@ -215,7 +216,7 @@ impl<'fs> Loader<'fs> {
                 format!("the file is not valid UTF-8 (first invalid byte at offset {at}); digdag reads workflow files as UTF-8"),
             ));
         }
-        let parse = match self.fs.parse_cache() {
+        let parse = match self.fs.parse_cache(path) {
             Some(cache) => cache.parse(path, &text),
             None => syntax::parse(&text),
         };
