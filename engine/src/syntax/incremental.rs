@@ -7,11 +7,13 @@
 //! So, from the start of one top-level entry to the start of a later one, the text parses the
 //! same alone as inside the whole document, unless it leaves something open that the rest
 //! would continue: a flow collection or a quoted scalar (these may span lines at any
-//! indentation). [`reparse`] declines then: when the region ends inside a flow collection or
-//! has an error at its very end; otherwise it splices the region's tree and errors in (the
-//! other errors kept, those after it shifted) and the caller need not parse everything.
-//! `tests/corpus.rs` checks that the result equals a full parse, tree and errors, over random
-//! edits of every corpus file.
+//! indentation), or a broken flow collection the parser recovered from. Then [`reparse`]
+//! parses from the region's start to the end of the text instead. It splices the region's
+//! tree and errors into the old ones (errors before the region kept, those after it moved)
+//! and declines (the caller parses everything) whenever that is not certain to equal a full
+//! parse: errors about the document as a whole, entries that do not start a plain key line,
+//! a document that goes on after the mapping. `tests/corpus.rs` checks that the result equals
+//! a full parse, tree and errors, over random edits of every corpus file.
 
 use super::kind::SyntaxKind::{self, BLOCK_MAP, DOCUMENT, ENTRY};
 use super::{is_printable, parser, Parse, SyntaxError};
@@ -98,7 +100,7 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
     for e in &old.errors {
         let noticed = e.noticed_at.unwrap_or(e.start) as usize;
         if (e.start as usize) < region_start {
-            if noticed >= region_start {
+            if noticed >= region_start || e.end as usize > region_start {
                 return None;
             }
             errors.push(e.clone());
