@@ -979,7 +979,8 @@ impl LanguageServer for Backend {
             return Err(Error::invalid_params("the workflow could not be read"));
         };
         let now = self.shared.now();
-        let text = blocking(move || ide::plan_text(&analysis, now, 5)).await?;
+        let fs = self.shared.state().fs.clone();
+        let text = blocking(move || ide::plan_text(&fs, &analysis, now, 5)).await?;
         match text {
             Some(t) => Ok(Some(LSPAny::String(t))),
             None => Err(Error::invalid_params("not a workflow (.dig) file")),

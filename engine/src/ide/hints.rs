@@ -3,9 +3,13 @@
 
 use super::{DocumentAnalysis, DocumentKind};
 use crate::check::rules::all_tasks;
+use crate::load::config::load_config;
+use crate::load::{FileSystem, Loader};
 use crate::load::{Value, ValueKind};
 use crate::model::{Task, TaskKind};
-use crate::plan::{self, expand};
+use crate::plan::params::ParamResolver;
+use crate::plan::render::{self, PlanView};
+use crate::plan::{self, expand, PlanOptions, ProjectCalls};
 use jiff::{Timestamp, Zoned};
 use std::fmt::Write as _;
 
@@ -170,66 +174,56 @@ pub fn expansion(task: &Task) -> Option<Result<usize, String>> {
     Some(generated.map(|o| o.entries.iter().filter(|e| e.key.starts_with('+')).count()))
 }
 
-/// A plain-text plan of the document's workflow: the schedule with its next `sessions`
-/// sessions from `now`, then the task tree with each task's operator and upstream siblings.
-/// `None` for a document that is not a workflow.
-pub fn plan_text(analysis: &DocumentAnalysis, now: Timestamp, sessions: usize) -> Option<String> {
+/// The plan of the document's workflow as `wf plan FILE --sessions N` prints it: the
+/// schedule and its next `sessions` sessions from `now`, then the task tree with what loops
+/// and `call>` generate and the step each task can start at. `wf.toml` parameters and called
+/// workflows are read through `fs`. `None` for a document that is not a workflow.
+pub fn plan_text(
+    fs: &dyn FileSystem,
+    analysis: &DocumentAnalysis,
+    now: Timestamp,
+    sessions: usize,
+) -> Option<String> {
     if analysis.kind != DocumentKind::Workflow {
         return None;
     }
     let model = analysis.model.as_ref()?;
     let tz = plan::workflow_zone(model);
+    let schedule = plan::workflow_schedule(model);
     let zone = model
         .timezone
         .as_ref()
         .map_or("UTC".to_string(), |(z, _)| z.clone());
-    let mut out = String::new();
-    let _ = writeln!(out, "workflow {} (timezone {zone})", model.name);
-    match plan::workflow_schedule(model) {
-        Some(s) => {
-            let _ = writeln!(out, "schedule: {}", plan::describe_schedule(&s));
-            let next: Vec<_> = plan::next_sessions(&s, &tz, now, sessions)
-                .into_iter()
-                .filter(|s| !s.is_end())
-                .collect();
-            if next.is_empty() {
-                let _ = writeln!(out, "  (no session: the schedule has ended)");
-            }
-            for s in next {
-                let _ = writeln!(
-                    out,
-                    "  session {}  runs {}",
-                    fmt_time(&s.session_time),
-                    fmt_time(&s.run_time)
-                );
-            }
-        }
-        None => {
-            let _ = writeln!(out, "schedule: none (runs only when started by hand)");
-        }
-    }
-    let _ = writeln!(out, "tasks:");
-    write_task(&mut out, &model.root, 1);
-    Some(out)
-}
-
-fn write_task(out: &mut String, t: &Task, depth: usize) {
-    let mut line = format!("{}{}", "  ".repeat(depth), t.name);
-    if let Some(op) = t.operator() {
-        let _ = write!(line, "  {op}>");
-        if let Some(n) = expansion(t).and_then(Result::ok) {
-            let _ = write!(line, " ({n} generated)");
-        }
-    }
-    if !t.options.after.is_empty() {
-        let names: Vec<&str> = t.options.after.iter().map(|(n, _)| n.as_str()).collect();
-        let _ = write!(line, "  after {}", names.join(", "));
-    }
-    let _ = writeln!(out, "{line}");
-    for c in &t.children {
-        write_task(out, c, depth + 1);
-    }
-    if let Some(e) = &t.options.error {
-        write_task(out, e, depth + 1);
-    }
+    let sessions = schedule
+        .as_ref()
+        .map(|s| plan::next_sessions(s, &tz, now, sessions))
+        .unwrap_or_default();
+    let config = load_config(&mut Loader::new(fs), fs, &analysis.root);
+    let declared = config
+        .params
+        .as_ref()
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let resolver = ParamResolver::new(declared, None, &zone);
+    let calls = ProjectCalls::new(fs, &analysis.root);
+    let graph = plan::plan_graph(
+        model,
+        &PlanOptions {
+            params: &resolver,
+            calls: Some(&calls),
+            max_tasks: 100_000,
+        },
+    );
+    Some(render::text(&PlanView {
+        graph,
+        zone,
+        schedule,
+        sessions,
+        session: None,
+        resolver: &resolver,
+        simulation: None,
+        simulation_setup: String::new(),
+        show_params: false,
+    }))
 }

@@ -125,7 +125,7 @@ fn half_typed_and_odd_documents_do_not_panic() {
             let _ = folding_ranges(&a);
             let _ = semantic_tokens(&a);
             let _ = inlay_hints(&a, jiff::Timestamp::UNIX_EPOCH);
-            let _ = plan_text(&a, jiff::Timestamp::UNIX_EPOCH, 3);
+            let _ = plan_text(&fs, &a, jiff::Timestamp::UNIX_EPOCH, 3);
             let offsets: Vec<u32> = (0..=text.len() as u32 + 2).collect();
             let _ = selection_ranges(&a, &offsets);
             for offset in offsets {
@@ -672,7 +672,7 @@ schedule:
   _do:
     echo>: x
 ";
-    let (_, a) = analyze_text("/p/wf.dig", text);
+    let (fs, a) = analyze_text("/p/wf.dig", text);
     let now: jiff::Timestamp = "2026-03-01T00:00:00Z".parse().unwrap();
     let hints: Vec<String> = inlay_hints(&a, now)
         .iter()
@@ -687,7 +687,7 @@ schedule:
     9:11 Expansion 3 tasks
     16:12 Expansion 4 tasks
     ");
-    insta::assert_snapshot!(plan_text(&a, now, 2).unwrap());
+    insta::assert_snapshot!(plan_text(&fs, &a, now, 2).unwrap());
 }
 
 #[test]

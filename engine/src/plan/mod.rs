@@ -5,6 +5,7 @@ mod calls;
 pub mod expand;
 mod graph;
 pub mod params;
+pub mod render;
 mod session;
 mod simulate;
 
