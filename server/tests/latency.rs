@@ -39,7 +39,9 @@ async fn diagnostics_latency_after_an_edit_of_a_5000_line_workflow() {
     // Fewer runs in debug builds, where this is a smoke test more than a measurement.
     let runs: i32 = if cfg!(debug_assertions) { 4 } else { 20 };
 
-    // The engine alone: analysis of the whole document plus conversion to LSP diagnostics.
+    // The engine alone: analysis of the whole document plus conversion to LSP diagnostics
+    // (the same text each time, so its parse is reused; `cargo bench -p wf-server --bench lsp`
+    // measures analyses after edits).
     let mut fs = OverlayFileSystem::new(Arc::new(disk()));
     fs.set(Path::new("/p/big.dig"), Arc::from(text.as_str()));
     let mut engine = Vec::new();
@@ -70,7 +72,7 @@ async fn diagnostics_latency_after_an_edit_of_a_5000_line_workflow() {
         );
     }
     println!(
-        "diagnostics latency, {lines}-line workflow ({} KB), {profile} build:\n  engine (analyze + convert): {}\n  server (didChange -> publishDiagnostics): {}",
+        "diagnostics latency, {lines}-line workflow ({} KB), {profile} build:\n  engine (analyze + convert, unchanged text): {}\n  server (didChange -> publishDiagnostics): {}",
         text.len() / 1024,
         summary(engine),
         summary(server)
