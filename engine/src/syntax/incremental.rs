@@ -7,8 +7,10 @@
 //! So, from the start of one top-level entry to the start of a later one, the text parses the
 //! same alone as inside the whole document, unless it leaves something open that the rest
 //! would continue: a flow collection or a quoted scalar (these may span lines at any
-//! indentation), or a broken flow collection the parser recovered from. Then [`reparse`]
-//! parses from the region's start to the end of the text instead. It splices the region's
+//! indentation); then [`reparse`] parses from the region's start to the end of the text
+//! instead. After a broken flow collection the parser recovered from, the state is fresh
+//! again from the next top-level key: the region takes in following entries (up to three)
+//! until one starts after the recovery. It splices the region's
 //! tree and errors into the old ones (errors before the region kept, those after it moved)
 //! and declines (the caller parses everything) whenever that is not certain to equal a full
 //! parse: errors about the document as a whole, entries that do not start a plain key line,
@@ -16,7 +18,8 @@
 //! a full parse, tree and errors, over random edits of every corpus file.
 
 use super::kind::SyntaxKind::{self, BLOCK_MAP, DOCUMENT, ENTRY};
-use super::{is_printable, parser, Parse, SyntaxError};
+use super::parser::{self, Ending};
+use super::{is_printable, Parse, SyntaxError};
 use rowan::{GreenNode, GreenNodeData, GreenToken, NodeOrToken};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -67,10 +70,13 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
     }
     let (first_child, region_start) = shape.entries[i];
     // The end: the first entry wholly after the change, if any.
-    let mut after = shape.entries[i + 1..]
+    let ends: Vec<(usize, usize)> = shape.entries[i + 1..]
         .iter()
-        .find(|&&(_, start)| start > change_end && starts_key(old_text, start))
-        .copied();
+        .filter(|&&(_, start)| start > change_end && starts_key(old_text, start))
+        .copied()
+        .collect();
+    let mut end_at = 0;
+    let mut after = ends.first().copied();
     if !shape.map_is_last {
         // Something follows the mapping (`...`): the region must end before it.
         after?;
@@ -85,15 +91,27 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
         }
         Some((region_end_old, parser::parse_text_ending(region)))
     };
-    let (mut region_end_old, (mut green, mut region_errors, closed)) = parse_region(after)?;
-    if after.is_some() && !closed {
-        // Something left open at the region's end (an unclosed `[`) would continue into the
-        // next entry: parse from the region's start to the end of the text instead.
-        if !shape.map_is_last {
-            return None;
+    let (mut region_end_old, (mut green, mut region_errors, mut ending)) = parse_region(after)?;
+    while after.is_some() {
+        match ending {
+            Ending::Closed => break,
+            // After recovering from a broken flow collection, the state is fresh again from
+            // the next top-level key: take in entries until one follows the recovery.
+            Ending::RecoveredAt(at) if root_entry_after(&green, at) => break,
+            Ending::RecoveredAt(_) if end_at + 1 < ends.len().min(4) => {
+                end_at += 1;
+                after = Some(ends[end_at]);
+            }
+            // Something left open at the region's end (an unclosed `[`) would continue into
+            // the next entry: parse from the region's start to the end of the text instead.
+            _ => {
+                if !shape.map_is_last {
+                    return None;
+                }
+                after = None;
+            }
         }
-        after = None;
-        (region_end_old, (green, region_errors, _)) = parse_region(None)?;
+        (region_end_old, (green, region_errors, ending)) = parse_region(after)?;
     }
     // The old errors before the region stay, those after it move with the text.
     let mut errors = Vec::with_capacity(old.errors.len() + region_errors.len());
@@ -274,6 +292,28 @@ fn region_entries(root: &GreenNode) -> Option<(Vec<Element>, Vec<Element>)> {
         return None;
     }
     Some((map.children().map(to_owned).collect(), trailing_of(root)))
+}
+
+/// Whether the block mapping of a region's parse has an entry starting after offset `at`.
+fn root_entry_after(root: &GreenNode, at: u32) -> bool {
+    let Some(map) = root
+        .children()
+        .next()
+        .and_then(NodeOrToken::into_node)
+        .and_then(|d| d.children().next())
+        .and_then(NodeOrToken::into_node)
+        .filter(|m| m.kind() == BLOCK_MAP.into())
+    else {
+        return false;
+    };
+    let mut offset = 0u32;
+    for c in map.children() {
+        if c.kind() == ENTRY.into() && offset > at {
+            return true;
+        }
+        offset += u32::from(c.text_len());
+    }
+    false
 }
 
 /// The trivia tokens after a parse's document.

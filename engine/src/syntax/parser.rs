@@ -34,11 +34,22 @@ pub fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
     (green, errors)
 }
 
-/// Like [`parse_text`], also telling whether the text ended with nothing left open: outside
-/// any flow collection, no broken flow collection recovered from, and no error reaching its
-/// end (such as an unterminated quoted scalar), so that text appended at a new line would
-/// start in a fresh state.
-pub fn parse_text_ending(text: &str) -> (GreenNode, Vec<SyntaxError>, bool) {
+/// How a text ended, for [`parse_text_ending`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Nothing left open: text appended at a new line starts in a fresh state.
+    Closed,
+    /// Scanning restarted at this offset after a broken flow collection; the state is fresh
+    /// again from the next line that starts a key at column 0.
+    RecoveredAt(u32),
+    /// Inside a flow collection, or with an error reaching the end (an unterminated quoted
+    /// scalar): appended text would continue it.
+    Open,
+}
+
+/// Like [`parse_text`], also telling whether the text ended with something left open that
+/// text appended at a new line would continue.
+pub fn parse_text_ending(text: &str) -> (GreenNode, Vec<SyntaxError>, Ending) {
     let mut p = Parser {
         text,
         scanner: Scanner::new(text),
@@ -54,13 +65,18 @@ pub fn parse_text_ending(text: &str) -> (GreenNode, Vec<SyntaxError>, bool) {
     p.stream();
     p.trivia_to(text.len());
     p.builder.finish_node();
-    let left_open = p.scanner.flow_level() > 0 || p.scanner.recovered_from_flow();
+    let flow_open = p.scanner.flow_level() > 0;
+    let recovered = p.scanner.recovered_from_flow();
     let mut errors = p.scanner.errors;
     errors.extend(p.errors);
     let reaches_end = |e: &SyntaxError| {
         e.end as usize >= text.len() || e.noticed_at.is_some_and(|at| at as usize >= text.len())
     };
-    let closed = !left_open && !errors.iter().any(reaches_end);
+    let ending = if flow_open || errors.iter().any(reaches_end) {
+        Ending::Open
+    } else {
+        recovered.map_or(Ending::Closed, Ending::RecoveredAt)
+    };
     // Stable sort: at equal positions the scanner's (more specific) error comes first.
     errors.sort_by_key(|e| e.start);
     // One error per line: the first one; what follows on that line is a consequence.
@@ -77,7 +93,7 @@ pub fn parse_text_ending(text: &str) -> (GreenNode, Vec<SyntaxError>, bool) {
         last_line = Some(line);
         keep
     });
-    (p.builder.finish(), errors, closed)
+    (p.builder.finish(), errors, ending)
 }
 
 fn token_kind(t: Tok) -> SyntaxKind {

@@ -124,7 +124,7 @@ pub struct Scanner<'a> {
     col: usize,
     done: bool,
     flow_level: usize,
-    recovered_from_flow: bool,
+    recovered_from_flow: Option<u32>,
     tokens: VecDeque<Token>,
     tokens_taken: usize,
     indent: isize,
@@ -156,7 +156,7 @@ impl<'a> Scanner<'a> {
             col: 0,
             done: false,
             flow_level: 0,
-            recovered_from_flow: false,
+            recovered_from_flow: None,
             tokens: VecDeque::new(),
             tokens_taken: 0,
             indent: -1,
@@ -257,8 +257,9 @@ impl<'a> Scanner<'a> {
         self.flow_level
     }
 
-    /// Whether scanning restarted after a broken flow collection ([`Self::recover_from_flow`]).
-    pub fn recovered_from_flow(&self) -> bool {
+    /// Where scanning last restarted after a broken flow collection
+    /// ([`Self::recover_from_flow`]), if it did.
+    pub fn recovered_from_flow(&self) -> Option<u32> {
         self.recovered_from_flow
     }
 
@@ -325,7 +326,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.flow_level = 0;
-        self.recovered_from_flow = true;
+        self.recovered_from_flow = Some(self.pos as u32);
         self.possible_simple_keys.truncate(1);
         self.possible_simple_keys[0] = None;
         self.allow_simple_key = true;
