@@ -81,7 +81,8 @@ async fn through_the_server() {
     // Diagnostics after a change, three kinds of edit in the middle of the file, each made
     // and undone 50 times: a new top-level key (a warning comes and goes); a character typed
     // in a task's value (`engine: presto` -> `prestox`, an error comes and goes); a syntax
-    // error (an unclosed `[`: the whole file is parsed again, with errors).
+    // error (an unclosed `[`: the parser recovers at the next line; the entries up to the
+    // next top-level key after that are parsed again).
     let top_level = (position_of("+stage_92:", 0).0, 0);
     let (engine_line, engine_col) = position_of("engine: presto", 0);
     let in_value = (engine_line, engine_col + "engine: presto".len() as u32);
@@ -91,7 +92,7 @@ async fn through_the_server() {
     for (name, at, insert) in [
         ("didChange -> publishDiagnostics", top_level, "x: 1\n"),
         ("  typing in a task's value", in_value, "x"),
-        ("  a syntax error (full parse)", unclosed, "["),
+        ("  an unclosed `[` (a syntax error)", unclosed, "["),
     ] {
         let mut after_change = Vec::new();
         for _ in 0..100 {
