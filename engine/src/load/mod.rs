@@ -222,7 +222,7 @@ impl<'fs> Loader<'fs> {
         };
         for e in &parse.errors {
             // Nesting beyond the parser's bound is "too complex", not a YAML error.
-            let rule = if e.message.contains("nest") && e.message.contains("deeper than") {
+            let rule = if e.message.starts_with(syntax::TOO_DEEP_MESSAGE) {
                 &rules::TOO_COMPLEX
             } else {
                 &rules::YAML_SYNTAX

@@ -38,13 +38,13 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
     let (change_start, change_end) = changed_range(old_text, new_text);
     let shape = Shape::of(&old.green)?;
     // An error at the mapping's start is about the document (`%YAML` without `---`), which
-    // the region alone cannot reproduce; the error for a character digdag does not accept
-    // names only the first such character of the text.
+    // the region alone cannot reproduce; the errors for a character digdag does not accept
+    // and for nesting too deep are reported once per text.
     let map_start = shape.entries.first()?.1;
     if old
         .errors
         .iter()
-        .any(|e| e.start as usize <= map_start || e.message.starts_with(super::UNPRINTABLE_MESSAGE))
+        .any(|e| e.start as usize <= map_start || once_per_text(e))
     {
         return None;
     }
@@ -112,6 +112,9 @@ pub fn reparse(old_text: &str, old: &Parse, new_text: &str) -> Option<Parse> {
             }
         }
         (region_end_old, (green, region_errors, ending)) = parse_region(after)?;
+    }
+    if region_errors.iter().any(once_per_text) {
+        return None;
     }
     // The old errors before the region stay, those after it move with the text.
     let mut errors = Vec::with_capacity(old.errors.len() + region_errors.len());
@@ -292,6 +295,13 @@ fn region_entries(root: &GreenNode) -> Option<(Vec<Element>, Vec<Element>)> {
         return None;
     }
     Some((map.children().map(to_owned).collect(), trailing_of(root)))
+}
+
+/// Errors a parse reports only once, at the first place (so a region cannot tell whether
+/// another place already reported it).
+fn once_per_text(e: &SyntaxError) -> bool {
+    e.message.starts_with(super::UNPRINTABLE_MESSAGE)
+        || e.message.starts_with(parser::TOO_DEEP_MESSAGE)
 }
 
 /// Whether the block mapping of a region's parse has an entry starting after offset `at`.

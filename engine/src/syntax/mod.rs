@@ -12,6 +12,7 @@ mod scanner;
 
 pub use incremental::{reparse, ParseCache};
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, YamlLanguage};
+pub use parser::TOO_DEEP_MESSAGE;
 pub use scanner::SyntaxError;
 
 use rowan::GreenNode;

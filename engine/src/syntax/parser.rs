@@ -11,6 +11,9 @@ use rowan::{GreenNode, GreenNodeBuilder};
 /// node (no recursion, so no stack overflow on hostile input).
 pub const MAX_DEPTH: usize = 200;
 
+/// The start of the error for nesting beyond [`MAX_DEPTH`], reported once per parse.
+pub const TOO_DEEP_MESSAGE: &str = "nesting is deeper than";
+
 struct Parser<'a> {
     text: &'a str,
     scanner: Scanner<'a>,
@@ -445,7 +448,7 @@ impl<'a> Parser<'a> {
         let t = self.peek();
         if !self.depth_reported {
             self.depth_reported = true;
-            self.error_at(t, format!("nesting is deeper than {MAX_DEPTH} levels"));
+            self.error_at(t, format!("{TOO_DEEP_MESSAGE} {MAX_DEPTH} levels"));
         }
         self.builder.start_node(ERROR.into());
         let mut level = 0usize;

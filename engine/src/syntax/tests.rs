@@ -126,6 +126,31 @@ fn reparse_equals_a_full_parse() {
     }
 }
 
+/// Errors reported once per text (nesting too deep) make [`reparse`] decline: a region cannot
+/// know whether another place reported it first.
+#[test]
+fn reparse_declines_around_once_per_text_errors() {
+    let deep = format!("{}{}", "[".repeat(201), "]".repeat(201));
+    let deep_map = format!("{}{}", "{".repeat(201), "}".repeat(201));
+    // A second deep value where one was reported already; a deep value removed where a later
+    // one was not reported.
+    for (old, new) in [
+        (
+            format!("a: {deep}\nb: 1\nc: 2\n"),
+            format!("a: {deep}\nb: {deep_map}\nc: 2\n"),
+        ),
+        (
+            format!("a: 1\nb: {deep}\nc: {deep}\n"),
+            format!("a: 1\nb: 2\nc: {deep}\n"),
+        ),
+    ] {
+        let full = parse(&new);
+        if let Some(re) = reparse(&old, &parse(&old), &new) {
+            assert_eq!(re.errors, full.errors);
+        }
+    }
+}
+
 /// A [`ParseCache`] gives what [`parse`] gives, edit after edit.
 #[test]
 fn parse_cache_follows_edits() {
