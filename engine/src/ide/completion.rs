@@ -132,17 +132,19 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
     let scheduled = model.root.options.schedule.is_some();
     let mut out: Vec<Completion> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut push = |c: Completion, out: &mut Vec<Completion>| {
-        if seen.insert(c.label.clone()) {
-            out.push(c);
-        }
-    };
+    let push =
+        |seen: &mut std::collections::HashSet<String>, c: Completion, out: &mut Vec<Completion>| {
+            if seen.insert(c.label.clone()) {
+                out.push(c);
+            }
+        };
     if prefix.is_empty() {
         for v in schema::builtin_variables() {
             if v.requires_schedule && !scheduled {
                 continue;
             }
             push(
+                &mut seen,
                 item(
                     v.name,
                     CompletionKind::Variable,
@@ -159,8 +161,9 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
         format!("{prefix}.")
     };
     for v in scope.vars() {
-        let origin = match &v.origin {
-            Origin::Builtin => continue,
+        // Described only when shown (a large workflow repeats the same stores many times).
+        let origin = || match &v.origin {
+            Origin::Builtin => String::new(),
             Origin::Export { task, .. } => format!("exported by {task}"),
             Origin::Store { task, operator, .. } => format!("stored by {operator}> task {task}"),
             Origin::Loop { task, operator } => {
@@ -169,6 +172,9 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
             Origin::Error { task } => format!("the error of {task}"),
             Origin::Declared { .. } => "declared in wf.toml".to_string(),
         };
+        if v.origin == Origin::Builtin {
+            continue;
+        }
         // Keys of an exported object (`td: {database: x}` -> `td.database`).
         if !prefix.is_empty() && v.name == prefix {
             if let Some(Value {
@@ -178,6 +184,7 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
             {
                 for e in &o.entries {
                     push(
+                        &mut seen,
                         item(
                             &e.key,
                             CompletionKind::Variable,
@@ -195,16 +202,12 @@ fn variables(analysis: &DocumentAnalysis, offset: u32, col: usize, expr: &str) -
             continue;
         };
         let label = rest.split('.').next().unwrap_or(rest);
-        if label.is_empty() {
+        if label.is_empty() || seen.contains(label) {
             continue;
         }
         push(
-            item(
-                label,
-                CompletionKind::Variable,
-                origin.clone(),
-                String::new(),
-            ),
+            &mut seen,
+            item(label, CompletionKind::Variable, origin(), String::new()),
             &mut out,
         );
     }

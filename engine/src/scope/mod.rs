@@ -538,12 +538,14 @@ fn walk<'a>(
         .map_or(Parallel::Sequential, |(p, _)| p.clone());
     let ups = sibling_upstreams(task, &mode);
     let n = task.children.len();
+    // Stores of children after the last wanted one reach no visited scope.
+    let wanted_end = task.children.iter().rposition(want).map_or(0, |i| i + 1);
     match mode {
         Parallel::Sequential => {
             // Every earlier sibling is (transitively) upstream of a non-background child; a
             // background child has no upstream at all.
             let mut acc = own.clone();
-            for child in &task.children {
+            for child in &task.children[..wanted_end] {
                 let background = child.options.background.is_some_and(|(b, _)| b);
                 if want(child) {
                     walk(
@@ -564,7 +566,7 @@ fn walk<'a>(
                 _ => n.max(1),
             };
             let mut acc = own.clone();
-            for start in (0..n).step_by(size) {
+            for start in (0..wanted_end).step_by(size) {
                 let end = (start + size).min(n);
                 for i in start..end {
                     if !want(&task.children[i]) {
