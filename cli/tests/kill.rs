@@ -4,9 +4,12 @@
 #![cfg(unix)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 use wf_engine::run::history::History;
+
+mod common;
+use common::{scratch_dir, wf, wf_in};
 
 /// `+t` starts a grandchild that ignores SIGTERM, then sleeps in the foreground.
 const SLOW: &str = "+first:
@@ -24,29 +27,8 @@ const SLOW: &str = "+first:
 /// The same workflow once `+t` is quick.
 const QUICK: &str = "+first:\n  echo>: one\n+t:\n  sh>: echo quick\n+after:\n  echo>: done\n";
 
-fn wf() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wf"))
-}
-
-fn wf_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = wf().args(args).current_dir(dir).output().expect("run wf");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn temp_project(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "wf-cli-kill-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir(&format!("wf-cli-kill-{name}"));
     std::fs::write(dir.join("wf.dig"), SLOW).unwrap();
     dir
 }

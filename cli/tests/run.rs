@@ -3,34 +3,15 @@
 //! points.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 use wf_engine::run::history::History;
 
-fn wf_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wf"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run wf");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{scratch_dir, wf, wf_in};
 
 fn temp_project(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "wf-cli-run-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    scratch_dir(&format!("wf-cli-run-{name}"))
 }
 
 /// Timings and the temporary directory out of a run's output.
@@ -200,7 +181,7 @@ fn killed_runs_resume_and_no_succeeded_task_runs_twice() {
     let mut kills = 0;
     let mut finished = false;
     for _ in 0..12 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wf"))
+        let mut child = wf()
             .args(["run", "wf.dig", "--session", "2026-01-01"])
             .current_dir(&dir)
             .stdout(Stdio::null())
@@ -258,7 +239,7 @@ fn killed_runs_resume_and_no_succeeded_task_runs_twice() {
 fn an_interrupted_task_uses_up_its_retries() {
     let dir = temp_project("interrupted");
     let kill_while_running = |dir: &Path| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wf"))
+        let mut child = wf()
             .args(["run", "wf.dig", "--session", "2026-01-01"])
             .current_dir(dir)
             .stdout(Stdio::null())
