@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wf_engine::check::lint_project;
-use wf_engine::load::{DiskFileSystem, Loader, Object, Value};
+use wf_engine::load::{DiskFileSystem, Object};
 use wf_engine::plan::params::ParamResolver;
 use wf_engine::plan::render::{self, PlanView};
-use wf_engine::plan::{self, Durations, PlanOptions, ProjectCalls, SimOptions};
+use wf_engine::plan::{self, Durations, SimOptions};
 use wf_engine::schedule::Session;
 use wf_engine::Severity;
 
@@ -78,15 +78,7 @@ fn parse_instant(s: &str) -> Result<jiff::Timestamp, String> {
 
 /// The project's declared parameters (`wf.toml` `[params]`), then `-p` ones.
 fn overrides(root: &std::path::Path, args: &[String]) -> Result<Object, String> {
-    let fs = DiskFileSystem;
-    let mut loader = Loader::new(&fs);
-    let config = wf_engine::load::config::load_config(&mut loader, &fs, root);
-    let mut params = config
-        .params
-        .as_ref()
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let mut params = plan::declared_params(&DiskFileSystem, root);
     for p in args {
         wf_engine::run::params::parse_param_arg(p, &mut params)?;
     }
@@ -154,10 +146,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, String> {
     let wf = &report.workflows[0];
     let tz = plan::workflow_zone(wf);
     let schedule = plan::workflow_schedule(wf);
-    let zone = wf
-        .timezone
-        .as_ref()
-        .map_or("UTC".to_string(), |(z, _)| z.clone());
+    let zone = plan::workflow_zone_name(wf);
     let session = match &args.session {
         Some(s) => Some(plan::session_at(s, schedule.as_ref(), &tz)?),
         None => None,
@@ -184,15 +173,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, String> {
         )
     });
     let resolver = ParamResolver::new(overrides(&root, &args.params)?, session_vars, &zone);
-    let calls = ProjectCalls::new(&DiskFileSystem, &root);
-    let graph = plan::plan_graph(
-        wf,
-        &PlanOptions {
-            params: &resolver,
-            calls: Some(&calls),
-            max_tasks: 100_000,
-        },
-    );
+    let graph = plan::plan_project_graph(&DiskFileSystem, &root, wf, &resolver);
     let durations = durations.unwrap_or_default();
     for name in durations.unmatched(&graph) {
         eprintln!("wf: warning: durations: `{name}` matches no task of the plan");

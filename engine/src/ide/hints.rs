@@ -3,13 +3,11 @@
 
 use super::{DocumentAnalysis, DocumentKind};
 use crate::check::rules::all_tasks;
-use crate::load::config::load_config;
-use crate::load::{FileSystem, Loader};
-use crate::load::{Value, ValueKind};
+use crate::load::{FileSystem, Value, ValueKind};
 use crate::model::{Task, TaskKind};
 use crate::plan::params::ParamResolver;
 use crate::plan::render::{self, PlanView};
-use crate::plan::{self, expand, PlanOptions, ProjectCalls};
+use crate::plan::{self, expand};
 use jiff::{Timestamp, Zoned};
 use std::fmt::Write as _;
 
@@ -190,31 +188,13 @@ pub fn plan_text(
     let model = analysis.model.as_ref()?;
     let tz = plan::workflow_zone(model);
     let schedule = plan::workflow_schedule(model);
-    let zone = model
-        .timezone
-        .as_ref()
-        .map_or("UTC".to_string(), |(z, _)| z.clone());
+    let zone = plan::workflow_zone_name(model);
     let sessions = schedule
         .as_ref()
         .map(|s| plan::next_sessions(s, &tz, now, sessions))
         .unwrap_or_default();
-    let config = load_config(&mut Loader::new(fs), fs, &analysis.root);
-    let declared = config
-        .params
-        .as_ref()
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let resolver = ParamResolver::new(declared, None, &zone);
-    let calls = ProjectCalls::new(fs, &analysis.root);
-    let graph = plan::plan_graph(
-        model,
-        &PlanOptions {
-            params: &resolver,
-            calls: Some(&calls),
-            max_tasks: 100_000,
-        },
-    );
+    let resolver = ParamResolver::new(plan::declared_params(fs, &analysis.root), None, &zone);
+    let graph = plan::plan_project_graph(fs, &analysis.root, model, &resolver);
     Some(render::text(&PlanView {
         graph,
         zone,

@@ -1,11 +1,13 @@
 //! Loading `call>` targets from a project directory for [`super::plan_graph`].
 
-use super::graph::CallLoader;
+use super::graph::{plan_graph, CallLoader, PlanOptions, TaskGraph};
+use super::params::ParamResolver;
 use crate::check::registry as rules;
-use crate::load::{FileSystem, Loader};
+use crate::load::config::load_config;
+use crate::load::{FileSystem, Loader, Object, Value};
 use crate::model::{compile_workflow, Workflow};
 use crate::Severity;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Loads the workflows `call>` tasks name from the project at `root`, the way digdag loads
 /// them (includes expanded, compiled; the name is the path without `.dig`).
@@ -23,6 +25,38 @@ impl<'fs> ProjectCalls<'fs> {
         }
     }
 }
+
+/// The plan of `wf`, a workflow of the project at `root` (read through `fs`), as `wf plan`
+/// builds it: `call>`ed workflows loaded from the project, parameters from `params`.
+pub fn plan_project_graph(
+    fs: &dyn FileSystem,
+    root: &Path,
+    wf: &Workflow,
+    params: &ParamResolver,
+) -> TaskGraph {
+    let calls = ProjectCalls::new(fs, root);
+    plan_graph(
+        wf,
+        &PlanOptions {
+            params,
+            calls: Some(&calls),
+            max_tasks: MAX_PLANNED_TASKS,
+        },
+    )
+}
+
+/// The parameters the project at `root` declares (`wf.toml` `[params]`): every task sees them.
+pub fn declared_params(fs: &dyn FileSystem, root: &Path) -> Object {
+    load_config(&mut Loader::new(fs), fs, root)
+        .params
+        .as_ref()
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// No loop expands once a plan has this many tasks.
+const MAX_PLANNED_TASKS: usize = 100_000;
 
 impl CallLoader for ProjectCalls<'_> {
     fn load(&self, path: &str) -> Result<Workflow, String> {

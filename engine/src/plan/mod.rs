@@ -9,13 +9,13 @@ pub mod render;
 mod session;
 mod simulate;
 
-pub use calls::ProjectCalls;
+pub use calls::{declared_params, plan_project_graph, ProjectCalls};
 pub use graph::{
     compile_graph, plan_graph, sibling_upstreams, CallLoader, Expansion, PlanOptions, PlannedKind,
     PlannedTask, TaskGraph, Timing,
 };
 pub use session::{
     describe_schedule, next_sessions, session_at, sessions_between, workflow_schedule,
-    workflow_zone,
+    workflow_zone, workflow_zone_name,
 };
 pub use simulate::{Durations, SimOptions, Simulation};

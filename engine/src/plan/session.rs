@@ -13,6 +13,13 @@ pub fn workflow_zone(wf: &Workflow) -> TimeZone {
         .unwrap_or(TimeZone::UTC)
 }
 
+/// The workflow's time zone as written (`UTC` when unset), as `wf plan` shows it.
+pub fn workflow_zone_name(wf: &Workflow) -> String {
+    wf.timezone
+        .as_ref()
+        .map_or_else(|| "UTC".to_string(), |(z, _)| z.clone())
+}
+
 /// The workflow's validated schedule, if it has a valid one.
 pub fn workflow_schedule(wf: &Workflow) -> Option<Schedule> {
     wf.root
