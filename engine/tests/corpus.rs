@@ -165,8 +165,8 @@ fn random_edit(rng: &mut Rng, text: &str) -> String {
 }
 
 /// Reparsing only the top-level entries an edit touches (what the language server does
-/// after each change) gives exactly the tree of a full parse, over random edits of every
-/// corpus file; and it is used for most of them.
+/// after each change) gives exactly the tree and errors of a full parse, over random edits of
+/// every corpus file; and it is used for most of them.
 #[test]
 fn incremental_reparse_equals_full_parse() {
     use wf_engine::syntax::{parse, reparse, tree_text};
